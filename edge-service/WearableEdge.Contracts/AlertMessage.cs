@@ -1,0 +1,107 @@
+namespace WearableEdge.Contracts;
+
+/// <summary>
+/// <c>wearable-edge/alerts/{patientId}</c>: an alert the service raised, after it was stored.
+/// Republished, with the same <see cref="Id"/>, whenever its state changes.
+/// </summary>
+public sealed record AlertMessage
+{
+    public required int SchemaVersion { get; init; }
+    public required string Id { get; init; }
+    public required string PatientId { get; init; }
+
+    /// <summary>Alert type, for example <c>news2</c>.</summary>
+    public required string Type { get; init; }
+
+    /// <summary><c>high</c>, <c>medium</c> or <c>low</c> (IEC 60601-1-8 words).</summary>
+    public required string Priority { get; init; }
+
+    /// <summary><c>active</c> or <c>resolved</c>.</summary>
+    public required string Status { get; init; }
+
+    /// <summary>Device time at which the condition was confirmed.</summary>
+    public required DateTimeOffset RaisedAt { get; init; }
+
+    /// <summary>Gateway time at which the alert was stored.</summary>
+    public required DateTimeOffset StoredAt { get; init; }
+
+    /// <summary>Device time at which the alert resolved, if it did.</summary>
+    public DateTimeOffset? ResolvedAt { get; init; }
+
+    /// <summary>The score that produced the alert (NEWS2 total for <c>news2</c>).</summary>
+    public required double Score { get; init; }
+
+    /// <summary>Why it fired, in words a nurse reads.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>The alert rule that turned the score into this alert, and its version.</summary>
+    public required string RuleId { get; init; }
+    public required string RuleVersion { get; init; }
+
+    /// <summary>Whether the score came from a clinical <c>rule</c> or a trained <c>model</c>.</summary>
+    public required string ScoreSourceKind { get; init; }
+
+    /// <summary>The rule or model that computed the score, for example <c>news2-wearable</c>.</summary>
+    public required string ScoreSourceId { get; init; }
+
+    /// <summary>Version of the scoring rule table or model.</summary>
+    public required string ScoreSourceVersion { get; init; }
+
+    /// <summary>SHA-256 of the model file; absent for rules.</summary>
+    public string? ScoreSourceSha256 { get; init; }
+
+    /// <summary>Fraction (0–1) of the window's sample slots that held data.</summary>
+    public required double Completeness { get; init; }
+
+    /// <summary>Inputs the score could not assess (for NEWS2: parameters a wearable does not give).</summary>
+    public required IReadOnlyList<string> NotAssessed { get; init; }
+
+    /// <summary>Start and end of the feature window (device time) the score was computed over.</summary>
+    public required DateTimeOffset WindowStart { get; init; }
+    public required DateTimeOffset WindowEnd { get; init; }
+
+    /// <summary>True when the alert concerns data older than the live threshold (backfilled data).</summary>
+    public required bool Late { get; init; }
+
+    /// <summary>The parameters and values that produced the score.</summary>
+    public required IReadOnlyList<AlertParameter> Parameters { get; init; }
+}
+
+/// <summary>One input of an alert's score: the measured value, its unit and the points it scored.</summary>
+public sealed record AlertParameter
+{
+    /// <summary>Parameter name, for example <c>respirationRate</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>LOINC code of the measurement.</summary>
+    public required string Loinc { get; init; }
+
+    public required double Value { get; init; }
+
+    /// <summary>UCUM unit of <see cref="Value"/>.</summary>
+    public required string Unit { get; init; }
+
+    /// <summary>Points this parameter contributed to the score.</summary>
+    public required int Points { get; init; }
+}
+
+/// <summary><c>wearable-edge/dead-letter</c>: a payload the service rejected, and why.</summary>
+public sealed record DeadLetterMessage
+{
+    public required int SchemaVersion { get; init; }
+
+    /// <summary>Topic the payload arrived on.</summary>
+    public required string Topic { get; init; }
+
+    /// <summary>Stable machine-readable reason, for example <c>malformed-json</c>.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Human-readable detail of the rejection.</summary>
+    public required string Detail { get; init; }
+
+    /// <summary>Gateway time at which the payload was received.</summary>
+    public required DateTimeOffset ReceivedAt { get; init; }
+
+    /// <summary>The raw payload, byte for byte, in base64.</summary>
+    public required string PayloadBase64 { get; init; }
+}

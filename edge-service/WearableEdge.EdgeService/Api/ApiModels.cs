@@ -1,0 +1,72 @@
+using System.Text.Json.Serialization;
+using WearableEdge.Contracts;
+
+namespace WearableEdge.EdgeService.Api;
+
+/// <summary><c>GET /health</c>.</summary>
+public sealed record HealthReport(
+    string Status,
+    DateTimeOffset CheckedAt,
+    BrokerHealth Broker,
+    StoreHealth Store,
+    SyncHealth Sync,
+    IngestHealth Ingest);
+
+public sealed record BrokerHealth(string Endpoint, bool Embedded, bool Connected, int Connects);
+
+public sealed record StoreHealth(string Path, bool Ok, string? Error);
+
+public sealed record SyncHealth(bool Configured, string? Url, IReadOnlyList<OutboxHealth> Targets);
+
+public sealed record OutboxHealth(
+    string Target,
+    int Pending,
+    int InFlight,
+    double? OldestPendingAgeSeconds,
+    DateTimeOffset? LastSuccessAt,
+    long Delivered,
+    IReadOnlyDictionary<string, long> ErrorsByKind);
+
+public sealed record IngestHealth(
+    IReadOnlyDictionary<string, long> MessagesAccepted,
+    IReadOnlyDictionary<string, long> MessagesRejected,
+    IReadOnlyDictionary<string, long> Samples,
+    long DeadLettersUnpublished);
+
+/// <summary>One patient in <c>GET /api/patients</c>.</summary>
+public sealed record PatientView(
+    string PatientId,
+    WindowView? LatestWindow,
+    News2View? News2,
+    DeviceStatus? Device,
+    DateTimeOffset? LastMotionAt,
+    double? MotionMagnitudeStdDev);
+
+public sealed record WindowView(
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    int SampleCount,
+    double Coverage,
+    IReadOnlyDictionary<string, VitalView> Vitals);
+
+public sealed record VitalView(
+    string Loinc, string Unit, int Count, double Mean, double Min, double Max, double Last, double? SlopePerMinute, double Coverage);
+
+public sealed record News2View(int Total, string Band, IReadOnlyList<News2ParameterView> Parameters, IReadOnlyList<string> NotAssessed, string ScoringVersion);
+
+public sealed record News2ParameterView(string Parameter, string Loinc, double Value, string Unit, int Points);
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true)]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(IReadOnlyList<PatientView>))]
+[JsonSerializable(typeof(IReadOnlyList<AlertMessage>))]
+[JsonSerializable(typeof(ProblemDetailsView))]
+internal sealed partial class ApiJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>A client error, RFC 9457-shaped.</summary>
+public sealed record ProblemDetailsView(string Title, int Status, string Detail);

@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Demo;
+using WearableEdge.EdgeService.Sync;
+
+namespace WearableEdge.EdgeService;
+
+/// <summary>Builds the web host from command-line arguments; used by Program and by the integration tests.</summary>
+public static class EdgeServiceHost
+{
+    /// <summary>Address the HTTP API listens on when neither <c>--urls</c> nor ASPNETCORE_URLS says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    public const string DemoFlag = "--demo";
+
+    public static WebApplication Build(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var demo = args.Contains(DemoFlag, StringComparer.Ordinal);
+        var builder = WebApplication.CreateBuilder(args.Where(a => a != DemoFlag).ToArray());
+
+        if (demo)
+        {
+            // The demo needs no set-up: its own broker on a free port and a fresh store per run,
+            // unless the command line or environment says otherwise.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{DemoOptions.SectionName}:Enabled"] = "true",
+                ["Mqtt:EmbeddedPort"] = builder.Configuration["Mqtt:EmbeddedPort"] ?? "0",
+                ["Storage:DataDirectory"] = builder.Configuration["Storage:DataDirectory"]
+                    ?? Path.Combine(Path.GetTempPath(), "wearable-edge-demo", Guid.NewGuid().ToString("N")[..8]),
+            });
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddWearableEdge();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))
+        {
+            builder.Services.AddTimeSeriesSync();
+        }
+
+        if (demo)
+        {
+            builder.Services.AddDemoWard();
+        }
+
+        var app = builder.Build();
+        app.MapWearableEdgeApi();
+        return app;
+    }
+
+    /// <summary>The addresses the HTTP server listens on, once started.</summary>
+    public static IReadOnlyList<string> ListeningAddresses(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+    }
+
+    /// <summary>True when start-up failed on configuration; the message names the key.</summary>
+    public static bool IsConfigurationError(Exception exception, out string message)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        switch (exception)
+        {
+            case OptionsValidationException validation:
+                message = string.Join(Environment.NewLine, validation.Failures);
+                return true;
+            case InvalidOperationException { InnerException: System.Net.Sockets.SocketException } when exception.Message.StartsWith("Mqtt:", StringComparison.Ordinal):
+                message = exception.Message;
+                return true;
+            case IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException } inUse:
+                message = $"{inUse.Message} Choose another HTTP address with --urls http://127.0.0.1:<port>.";
+                return true;
+            case FormatException or InvalidOperationException when exception.Message.Contains("Failed to convert configuration value", StringComparison.Ordinal):
+                message = exception.Message + (exception.InnerException is { } inner ? " " + inner.Message : "");
+                return true;
+            default:
+                message = "";
+                return false;
+        }
+    }
+}

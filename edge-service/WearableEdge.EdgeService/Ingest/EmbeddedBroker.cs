@@ -1,0 +1,94 @@
+using System.Net;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet.Server;
+
+namespace WearableEdge.EdgeService.Ingest;
+
+/// <summary>
+/// The in-process MQTTnet broker used when no external broker is configured, so the service runs
+/// with no set-up. Binds to <see cref="MqttOptions.EmbeddedBindAddress"/> (loopback by default).
+/// </summary>
+internal sealed class EmbeddedBroker(
+    BrokerEndpoint endpoint,
+    IOptions<MqttOptions> options,
+    EdgeMetrics metrics,
+    ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+{
+    private MqttServer? _server;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!endpoint.IsEmbedded)
+        {
+            return;
+        }
+
+        var serverOptions = new MqttServerOptionsBuilder()
+            .WithDefaultEndpoint()
+            .WithDefaultEndpointBoundIPAddress(IPAddress.Parse(options.Value.EmbeddedBindAddress))
+            .WithDefaultEndpointBoundIPV6Address(IPAddress.None)
+            .WithDefaultEndpointPort(endpoint.Port)
+            .WithPersistentSessions()
+            .WithMaxPendingMessagesPerClient(options.Value.EmbeddedMaxPendingMessagesPerClient)
+            .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
+            .Build();
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        _server.QueuedApplicationMessageOverwrittenAsync += e =>
+        {
+            metrics.Sample("broker-queue-overflow");
+            Log.EmbeddedBrokerDroppedMessage(logger, e.ReceiverClientId);
+            return Task.CompletedTask;
+        };
+
+        try
+        {
+            await _server.StartAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException)
+        {
+            throw new InvalidOperationException(
+                $"Mqtt:EmbeddedPort: the embedded broker cannot listen on {options.Value.EmbeddedBindAddress}:{endpoint.Port} ({e.Message}). " +
+                "Choose another port, 0 for any free port, or set Mqtt:BrokerUrl to use an external broker.", e);
+        }
+
+        Log.EmbeddedBrokerStarted(logger, endpoint.ToString());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is { IsStarted: true })
+        {
+            await _server.StopAsync(new MqttServerStopOptions()).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Resolves where the service's MQTT client connects: the configured broker, or the embedded one.</summary>
+    internal static BrokerEndpoint ResolveEndpoint(MqttOptions options)
+    {
+        if (!string.IsNullOrWhiteSpace(options.BrokerUrl))
+        {
+            return BrokerEndpoint.TryParse(options.BrokerUrl, out var external, out var error)
+                ? external
+                : throw new OptionsValidationException(MqttOptions.SectionName, typeof(MqttOptions), [$"Mqtt:BrokerUrl: {error}"]);
+        }
+
+        var port = options.EmbeddedPort;
+        if (port == 0)
+        {
+            using var probe = new System.Net.Sockets.TcpListener(IPAddress.Parse(options.EmbeddedBindAddress), 0);
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var host = options.EmbeddedBindAddress is "0.0.0.0" ? "127.0.0.1" : options.EmbeddedBindAddress;
+        return new BrokerEndpoint(host, port, IsEmbedded: true);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using WearableEdge.Clinical.Samples;
+using WearableEdge.Contracts;
+using WearableEdge.EdgeService.Api;
+
+namespace WearableEdge.EdgeService.Ingest;
+
+/// <summary>
+/// Turns each received MQTT message into samples for the feature stage, or into a counted dead
+/// letter. Nothing that a payload contains can make this throw: ingest keeps running.
+/// MQTTnet calls it one message at a time and acknowledges (QoS 1) when it returns, so waiting
+/// on the full sample queue pushes back on the broker instead of dropping samples.
+/// </summary>
+public sealed class MqttIngestHandler(
+    ChannelWriter<WearableSample> samples,
+    DeadLetterQueue deadLetters,
+    PatientBoard board,
+    EdgeMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<MqttIngestHandler> logger)
+{
+    public async Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var topic = e.ApplicationMessage.Topic;
+        var payload = e.ApplicationMessage.Payload;
+        DecodedPayload decoded;
+        try
+        {
+            decoded = PayloadDecoder.Decode(topic, payload);
+        }
+        catch (Exception exception)
+        {
+            Log.IngestHandlerFailed(logger, exception, StreamOf(topic));
+            decoded = new DecodedPayload.Rejected(RejectReason.InternalError, exception.GetType().Name);
+        }
+
+        switch (decoded)
+        {
+            case DecodedPayload.Vitals vitals:
+                metrics.MessageAccepted(Topics.VitalsStream);
+                foreach (var sample in vitals.Samples)
+                {
+                    await samples.WriteAsync(sample).ConfigureAwait(false);
+                }
+
+                break;
+            case DecodedPayload.Motion motion:
+                metrics.MessageAccepted(Topics.MotionStream);
+                board.RecordMotion(motion.PatientId, motion.DeviceTime, motion.MagnitudeStdDev);
+                break;
+            case DecodedPayload.Device device:
+                metrics.MessageAccepted(Topics.DeviceStream);
+                board.RecordDevice(device.PatientId, device.Status);
+                break;
+            case DecodedPayload.Rejected rejected:
+                metrics.MessageRejected(rejected.Reason);
+                Log.PayloadRejected(logger, StreamOf(topic), rejected.Reason);
+                deadLetters.Enqueue(new DeadLetterMessage
+                {
+                    SchemaVersion = ContractVersion.V1,
+                    Topic = topic ?? "",
+                    Reason = rejected.Reason,
+                    Detail = rejected.Detail,
+                    ReceivedAt = timeProvider.GetUtcNow(),
+                    PayloadBase64 = Convert.ToBase64String(payload.ToArray()),
+                });
+                break;
+        }
+    }
+
+    /// <summary>The stream part of a topic, for logs: never the patient id.</summary>
+    private static string StreamOf(string? topic)
+    {
+        var slash = topic?.LastIndexOf('/') ?? -1;
+        return slash >= 0 ? topic![(slash + 1)..] : "?";
+    }
+}

@@ -1,0 +1,273 @@
+using System.Buffers;
+using System.Text.Json;
+using WearableEdge.Clinical.Samples;
+using WearableEdge.Contracts;
+
+namespace WearableEdge.EdgeService.Ingest;
+
+/// <summary>Stable reasons for rejecting a payload; they label counters and dead letters.</summary>
+public static class RejectReason
+{
+    public const string UnknownTopic = "unknown-topic";
+    public const string TooLarge = "payload-too-large";
+    public const string MalformedJson = "malformed-json";
+    public const string MissingField = "missing-field";
+    public const string UnsupportedSchemaVersion = "unsupported-schema-version";
+    public const string MissingTimestamp = "missing-timestamp";
+    public const string InvalidValue = "invalid-value";
+    public const string EmptyBatch = "empty-batch";
+    public const string InternalError = "internal-error";
+}
+
+/// <summary>A decoded message, or the reason it was rejected.</summary>
+public abstract record DecodedPayload
+{
+    private DecodedPayload()
+    {
+    }
+
+    public sealed record Vitals(string PatientId, string DeviceId, IReadOnlyList<WearableSample> Samples) : DecodedPayload;
+
+    /// <summary>A motion batch, summarized: the batch's device time and the spread of acceleration magnitude (g).</summary>
+    public sealed record Motion(string PatientId, string DeviceId, DateTimeOffset DeviceTime, int SampleCount, double MagnitudeStdDev) : DecodedPayload;
+
+    public sealed record Device(string PatientId, DeviceStatus Status) : DecodedPayload;
+
+    public sealed record Rejected(string Reason, string Detail) : DecodedPayload;
+}
+
+/// <summary>
+/// Decodes and validates contract v1 payloads (docs/contract.md). Never throws for bad input: a
+/// bad payload is data, returned as <see cref="DecodedPayload.Rejected"/> with a stable reason.
+/// </summary>
+public static class PayloadDecoder
+{
+    /// <summary>Largest payload accepted, in bytes.</summary>
+    public const int MaxPayloadBytes = 256 * 1024;
+
+    /// <summary>Most vital-sign samples in one message (10 min at 1 Hz).</summary>
+    public const int MaxVitalsSamples = 600;
+
+    public static DecodedPayload Decode(string topic, ReadOnlySequence<byte> payload)
+    {
+        if (topic is null || !Topics.TryParseWearableTopic(topic, out var patientId, out var stream))
+        {
+            return Reject(RejectReason.UnknownTopic, "topic is not wearables/{patientId}/{vitals|motion|device}");
+        }
+
+        if (payload.Length > MaxPayloadBytes)
+        {
+            return Reject(RejectReason.TooLarge, $"payload of {payload.Length} bytes exceeds {MaxPayloadBytes}");
+        }
+
+        if (CheckSchemaVersion(payload) is { } rejected)
+        {
+            return rejected;
+        }
+
+        try
+        {
+            return stream switch
+            {
+                WearableStream.Vitals => DecodeVitals(patientId, Deserialize(payload, ContractJsonContext.Default.VitalsBatch)),
+                WearableStream.Motion => DecodeMotion(patientId, Deserialize(payload, ContractJsonContext.Default.MotionBatch)),
+                WearableStream.Device => DecodeDevice(patientId, Deserialize(payload, ContractJsonContext.Default.DeviceStatus)),
+                _ => Reject(RejectReason.UnknownTopic, $"unknown stream {stream}"),
+            };
+        }
+        catch (JsonException e) when (e.Message.Contains("missing required properties", StringComparison.OrdinalIgnoreCase)
+                                      || e.Message.Contains("null", StringComparison.OrdinalIgnoreCase))
+        {
+            return Reject(RejectReason.MissingField, FirstSentence(e.Message));
+        }
+        catch (JsonException e)
+        {
+            return Reject(RejectReason.MalformedJson, FirstSentence(e.Message));
+        }
+    }
+
+    /// <summary>Reads the top-level <c>schemaVersion</c> before anything else, so a v2 payload is named as such, not as malformed.</summary>
+    private static DecodedPayload.Rejected? CheckSchemaVersion(ReadOnlySequence<byte> payload)
+    {
+        var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 16 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return Reject(RejectReason.MalformedJson, "payload is not a JSON object");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isVersion = reader.ValueTextEquals("schemaVersion"u8);
+                reader.Read();
+                if (isVersion)
+                {
+                    return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var version)
+                        ? version == ContractVersion.V1
+                            ? null
+                            : Reject(RejectReason.UnsupportedSchemaVersion, $"schemaVersion {version} is not supported (this gateway accepts {ContractVersion.V1})")
+                        : Reject(RejectReason.UnsupportedSchemaVersion, "schemaVersion is not an integer");
+                }
+
+                reader.Skip();
+            }
+
+            return Reject(RejectReason.MissingField, "schemaVersion is missing");
+        }
+        catch (JsonException e)
+        {
+            return Reject(RejectReason.MalformedJson, FirstSentence(e.Message));
+        }
+    }
+
+    private static T Deserialize<T>(ReadOnlySequence<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo)
+    {
+        var reader = new Utf8JsonReader(payload);
+        return JsonSerializer.Deserialize(ref reader, typeInfo) ?? throw new JsonException("payload is null");
+    }
+
+    private static DecodedPayload DecodeVitals(string patientId, VitalsBatch batch)
+    {
+        if (string.IsNullOrWhiteSpace(batch.DeviceId))
+        {
+            return Reject(RejectReason.MissingField, "deviceId is empty");
+        }
+
+        if (batch.Samples.Count == 0)
+        {
+            return Reject(RejectReason.EmptyBatch, "samples is empty");
+        }
+
+        if (batch.Samples.Count > MaxVitalsSamples)
+        {
+            return Reject(RejectReason.InvalidValue, $"{batch.Samples.Count} samples exceed {MaxVitalsSamples} per message");
+        }
+
+        var samples = new List<WearableSample>(batch.Samples.Count);
+        for (var i = 0; i < batch.Samples.Count; i++)
+        {
+            var reading = batch.Samples[i];
+            if (reading.Ts is not { } ts)
+            {
+                return Reject(RejectReason.MissingTimestamp, $"samples[{i}].ts is missing");
+            }
+
+            var vitals = new VitalSigns(reading.HeartRate, reading.SpO2, reading.RespirationRate, reading.TemperatureC, reading.SystolicBp);
+            if (vitals.IsEmpty)
+            {
+                return Reject(RejectReason.MissingField, $"samples[{i}] carries no vital sign");
+            }
+
+            if (OutOfRange(vitals) is { } field)
+            {
+                return Reject(RejectReason.InvalidValue, $"samples[{i}].{field} is outside the plausible range");
+            }
+
+            samples.Add(new WearableSample(patientId, batch.DeviceId, ts.ToUniversalTime(), vitals));
+        }
+
+        return new DecodedPayload.Vitals(patientId, batch.DeviceId, samples);
+    }
+
+    /// <summary>
+    /// Physiologically possible ranges, wide on purpose: they reject sensor garbage (a 0 % SpO2 from
+    /// a loose probe, a 400 /min pulse), not abnormal values a patient can really have.
+    /// </summary>
+    private static string? OutOfRange(VitalSigns v) =>
+        Outside(v.HeartRate, 20, 300) ? "heartRate"
+        : Outside(v.SpO2, 50, 100) ? "spO2"
+        : Outside(v.RespirationRate, 1, 80) ? "respirationRate"
+        : Outside(v.Temperature, 25, 45) ? "temperatureC"
+        : Outside(v.SystolicBp, 40, 300) ? "systolicBp"
+        : null;
+
+    private static bool Outside(double? value, double min, double max) =>
+        value is { } x && (!double.IsFinite(x) || x < min || x > max);
+
+    private static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
+    {
+        if (string.IsNullOrWhiteSpace(batch.DeviceId))
+        {
+            return Reject(RejectReason.MissingField, "deviceId is empty");
+        }
+
+        if (batch.Ts is not { } ts)
+        {
+            return Reject(RejectReason.MissingTimestamp, "ts is missing");
+        }
+
+        if (batch.SampleRateHz is < 25 or > 100 || double.IsNaN(batch.SampleRateHz))
+        {
+            return Reject(RejectReason.InvalidValue, "sampleRateHz must be 25–100");
+        }
+
+        var n = batch.X.Count;
+        if (n == 0)
+        {
+            return Reject(RejectReason.EmptyBatch, "x is empty");
+        }
+
+        if (batch.Y.Count != n || batch.Z.Count != n)
+        {
+            return Reject(RejectReason.InvalidValue, "x, y and z differ in length");
+        }
+
+        // Contract: 0.25–1 s of samples per message; allow up to 2 s for devices that batch loosely.
+        if (n / batch.SampleRateHz > 2.0)
+        {
+            return Reject(RejectReason.InvalidValue, $"{n} samples at {batch.SampleRateHz} Hz exceed 2 s per message");
+        }
+
+        double sum = 0, sumSquares = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var (x, y, z) = (batch.X[i], batch.Y[i], batch.Z[i]);
+            if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z) || Math.Abs(x) > 16 || Math.Abs(y) > 16 || Math.Abs(z) > 16)
+            {
+                return Reject(RejectReason.InvalidValue, $"sample {i} is not a finite acceleration within ±16 g");
+            }
+
+            var magnitude = Math.Sqrt((x * x) + (y * y) + (z * z));
+            sum += magnitude;
+            sumSquares += magnitude * magnitude;
+        }
+
+        var mean = sum / n;
+        var stdDev = Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
+        return new DecodedPayload.Motion(patientId, batch.DeviceId, ts.ToUniversalTime(), n, stdDev);
+    }
+
+    private static DecodedPayload DecodeDevice(string patientId, DeviceStatus status)
+    {
+        if (string.IsNullOrWhiteSpace(status.DeviceId))
+        {
+            return Reject(RejectReason.MissingField, "deviceId is empty");
+        }
+
+        if (status.Ts is null)
+        {
+            return Reject(RejectReason.MissingTimestamp, "ts is missing");
+        }
+
+        if (status.BatteryPercent is < 0 or > 100 || double.IsNaN(status.BatteryPercent))
+        {
+            return Reject(RejectReason.InvalidValue, "batteryPercent must be 0–100");
+        }
+
+        if (status.SignalQuality is < 0 or > 1 || double.IsNaN(status.SignalQuality))
+        {
+            return Reject(RejectReason.InvalidValue, "signalQuality must be 0–1");
+        }
+
+        return new DecodedPayload.Device(patientId, status);
+    }
+
+    private static DecodedPayload.Rejected Reject(string reason, string detail) => new(reason, detail);
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(". ", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

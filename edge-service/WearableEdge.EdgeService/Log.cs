@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+
+namespace WearableEdge.EdgeService;
+
+/// <summary>
+/// Every log message of the service, with stable event ids. No message takes a patient id:
+/// alerts are named by alert id, patients not at all (privacy rule, ARCHITECTURE.md).
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Embedded MQTT broker listening on {Endpoint}")]
+    public static partial void EmbeddedBrokerStarted(ILogger logger, string endpoint);
+
+    [LoggerMessage(1001, LogLevel.Warning, "Embedded broker dropped a queued message for client {ClientId}: its queue was full")]
+    public static partial void EmbeddedBrokerDroppedMessage(ILogger logger, string clientId);
+
+    [LoggerMessage(1010, LogLevel.Information, "Connected to MQTT broker {Broker} (session present: {SessionPresent}); subscribed to {Filter}")]
+    public static partial void MqttConnected(ILogger logger, string broker, bool sessionPresent, string filter);
+
+    [LoggerMessage(1011, LogLevel.Warning, "MQTT connection to {Broker} failed; retrying in {Delay}")]
+    public static partial void MqttConnectFailed(ILogger logger, Exception exception, string broker, TimeSpan delay);
+
+    [LoggerMessage(1012, LogLevel.Warning, "MQTT connection lost ({Reason}); reconnecting")]
+    public static partial void MqttDisconnected(ILogger logger, string reason);
+
+    [LoggerMessage(1020, LogLevel.Debug, "Rejected a payload on stream {Stream}: {Reason}")]
+    public static partial void PayloadRejected(ILogger logger, string stream, string reason);
+
+    [LoggerMessage(1021, LogLevel.Warning, "Could not publish a dead letter ({Reason}); it is counted, not published")]
+    public static partial void DeadLetterNotPublished(ILogger logger, string reason);
+
+    [LoggerMessage(1022, LogLevel.Error, "Unexpected error while handling an MQTT message on stream {Stream}; the message is dead-lettered and ingest goes on")]
+    public static partial void IngestHandlerFailed(ILogger logger, Exception exception, string stream);
+
+    [LoggerMessage(1030, LogLevel.Error, "Feature stage failed on one sample; the sample is dropped and counted")]
+    public static partial void FeatureStageFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1040, LogLevel.Warning, "Alert {AlertId} {Action}: priority {Priority}, rule {RuleId} {RuleVersion}, score {Score}")]
+    public static partial void AlertTransition(ILogger logger, string alertId, string action, string priority, string ruleId, string ruleVersion, double score);
+
+    [LoggerMessage(1041, LogLevel.Error, "Could not store an alert transition; retrying")]
+    public static partial void AlertStoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1050, LogLevel.Information, "Outbox target {Target}: delivered {Count} entries")]
+    public static partial void OutboxDelivered(ILogger logger, string target, int count);
+
+    [LoggerMessage(1051, LogLevel.Warning, "Outbox target {Target}: delivery of {Count} entries failed ({ErrorKind}); next attempt in {Delay}")]
+    public static partial void OutboxDeliveryFailed(ILogger logger, string target, int count, string errorKind, TimeSpan delay);
+
+    [LoggerMessage(1052, LogLevel.Information, "Outbox: {Count} entries were in flight at start-up and go back to pending")]
+    public static partial void OutboxRecovered(ILogger logger, int count);
+
+    [LoggerMessage(1053, LogLevel.Information, "Time-series sync is idle: no Sync:Url is configured; alerts stay in the local store")]
+    public static partial void SyncIdle(ILogger logger);
+
+    [LoggerMessage(1060, LogLevel.Information, "Local store ready at {Path} (schema version {Version})")]
+    public static partial void StoreReady(ILogger logger, string path, int version);
+
+    [LoggerMessage(1070, LogLevel.Information, "Demo: simulating {Patients} patients (seed {Seed}, speed {Speed}x) on {Broker}")]
+    public static partial void DemoStarted(ILogger logger, int patients, int seed, double speed, string broker);
+
+    [LoggerMessage(1071, LogLevel.Error, "Demo simulator stopped with an error")]
+    public static partial void DemoFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,22 @@
+using WearableEdge.EdgeService;
+
+WebApplication app;
+try
+{
+    app = EdgeServiceHost.Build(args);
+    await app.StartAsync();
+}
+catch (Exception e) when (EdgeServiceHost.IsConfigurationError(e, out var message))
+{
+    await Console.Error.WriteLineAsync($"WearableEdge cannot start: configuration error.{Environment.NewLine}{message}");
+    return 2;
+}
+
+foreach (var address in app.ListeningAddresses())
+{
+    Console.WriteLine($"WearableEdge is running. HTTP API: {address}/  (alerts: {address}/api/alerts, patients: {address}/api/patients, health: {address}/health)");
+}
+
+Console.WriteLine("Press Ctrl+C to stop.");
+await app.WaitForShutdownAsync();
+return 0;

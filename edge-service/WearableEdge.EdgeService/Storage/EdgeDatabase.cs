@@ -1,0 +1,158 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace WearableEdge.EdgeService.Storage;
+
+/// <summary>
+/// The local SQLite store: one file, WAL journal, <c>synchronous=FULL</c> on every connection so a
+/// committed alert survives a power cut before anything is published. Schema changes are
+/// numbered migrations recorded in <c>PRAGMA user_version</c>.
+/// </summary>
+public sealed class EdgeDatabase
+{
+    /// <summary>Migrations in order; migration i takes the schema from version i to i + 1.</summary>
+    internal static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE alerts (
+            id           TEXT PRIMARY KEY,
+            patient_id   TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            priority     TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            raised_at    INTEGER NOT NULL,
+            stored_at    INTEGER NOT NULL,
+            updated_at   INTEGER NOT NULL,
+            resolved_at  INTEGER,
+            score        REAL NOT NULL,
+            rule_id      TEXT NOT NULL,
+            rule_version TEXT NOT NULL,
+            late         INTEGER NOT NULL,
+            document     TEXT NOT NULL
+        );
+        CREATE INDEX ix_alerts_raised ON alerts (raised_at DESC);
+        CREATE INDEX ix_alerts_active ON alerts (patient_id, type) WHERE status = 'active';
+
+        CREATE TABLE alert_events (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            alert_id    TEXT NOT NULL REFERENCES alerts (id),
+            action      TEXT NOT NULL,
+            at          INTEGER NOT NULL,
+            recorded_at INTEGER NOT NULL,
+            priority    TEXT NOT NULL,
+            score       REAL NOT NULL
+        );
+        CREATE INDEX ix_alert_events_alert ON alert_events (alert_id);
+
+        CREATE TABLE outbox (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            target          TEXT NOT NULL,
+            alert_id        TEXT NOT NULL REFERENCES alerts (id),
+            action          TEXT NOT NULL,
+            event_at        INTEGER NOT NULL,
+            payload         TEXT NOT NULL,
+            state           TEXT NOT NULL DEFAULT 'pending',
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            created_at      INTEGER NOT NULL,
+            synced_at       INTEGER,
+            last_error      TEXT
+        );
+        CREATE INDEX ix_outbox_due ON outbox (target, state, next_attempt_at);
+        """,
+    ];
+
+    private readonly string _connectionString;
+
+    public EdgeDatabase(IOptions<StorageOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Path = options.Value.DatabasePath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string Path { get; }
+
+    /// <summary>The schema version this build writes.</summary>
+    public static int CurrentVersion => Migrations.Count;
+
+    /// <summary>Opens a connection with the durability settings every write relies on.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var pragmas = connection.CreateCommand();
+            pragmas.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;";
+            await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Switches the file to WAL and applies every migration it has not seen, each in its own transaction.</summary>
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            var mode = (string?)await wal.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InvalidOperationException($"The local store at {Path} could not switch to WAL (journal mode is '{mode}').");
+            }
+        }
+
+        var version = await UserVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The local store at {Path} has schema version {version}, newer than this build's {CurrentVersion}. Use a newer build or another Storage:DataDirectory.");
+        }
+
+        for (; version < CurrentVersion; version++)
+        {
+            await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Migrations[version] + $"\nPRAGMA user_version = {version + 1};";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return version;
+    }
+
+    private static async Task<int> UserVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>Applies migrations before any other stage starts.</summary>
+internal sealed class DatabaseMigrationService(EdgeDatabase database, ILogger<DatabaseMigrationService> logger) : Microsoft.Extensions.Hosting.IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var version = await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        Log.StoreReady(logger, database.Path, version);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
