@@ -28,11 +28,16 @@ public sealed class TimeSeriesTarget : IOutboxTarget, IDisposable
         _pseudonymizer = pseudonymizer;
         var clientOptions = new InfluxDBClientOptions(_options.Url)
         {
-            Token = _options.Token ?? "",
             Org = _options.Org,
             Bucket = _options.Bucket,
             Timeout = _options.WriteTimeout,
         };
+        if (!string.IsNullOrEmpty(_options.Token))
+        {
+            // InfluxDB 2 needs a token; VictoriaMetrics and an InfluxDB without auth take none.
+            clientOptions.Token = _options.Token;
+        }
+
         _client = new InfluxDBClient(clientOptions);
         _client.EnableGzip();
     }

@@ -99,7 +99,9 @@ public sealed class VictoriaMetricsProcess : IAsyncDisposable
     public async Task<string> ExportAsync(string seriesSelector, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(seriesSelector);
-        var uri = new Uri(BaseUri, $"api/v1/export?match[]={Uri.EscapeDataString(seriesSelector)}");
+        // Without start/end the export covers up to "now" only; a simulator running faster than real
+        // time stamps its points in the future, so ask for all time, far future included.
+        var uri = new Uri(BaseUri, $"api/v1/export?match[]={Uri.EscapeDataString(seriesSelector)}&start=0&end=4102444800");
         using var response = await _http.GetAsync(uri, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
         return await response.Content.ReadAsStringAsync(cancellationToken);

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Data.Sqlite;
+using WearableEdge.Contracts;
+using WearableEdge.EdgeService;
+using WearableEdge.IntegrationTests.Fixtures;
+
+namespace WearableEdge.IntegrationTests.EndToEnd;
+
+/// <summary>
+/// The edge service, hosted in the test process exactly as Program hosts it, against real
+/// brokers and stores, on a free loopback port with its own temp data folder.
+/// </summary>
+internal sealed class EdgeServiceInstance : IAsyncDisposable
+{
+    /// <summary>Site key of the tests; a real gateway reads its own from the environment or a file.</summary>
+    public const string SiteKey = "integration-test-site-key-0123456789";
+
+    private readonly WebApplication _app;
+
+    private EdgeServiceInstance(WebApplication app, string dataDirectory, Uri baseUri)
+    {
+        _app = app;
+        DataDirectory = dataDirectory;
+        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string DataDirectory { get; }
+
+    public string DatabasePath => Path.Combine(DataDirectory, "wearable-edge.db");
+
+    public HttpClient Http { get; }
+
+    public static async Task<EdgeServiceInstance> StartAsync(Uri broker, Uri? timeSeriesStore, CancellationToken cancellationToken)
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("wearable-edge-it-").FullName;
+        var keyFile = Path.Combine(dataDirectory, "site.key");
+        await File.WriteAllTextAsync(keyFile, SiteKey, cancellationToken);
+        var port = FreePort.Next();
+        var args = new List<string>
+        {
+            $"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            $"--Mqtt:BrokerUrl={broker}",
+            $"--Mqtt:ClientId=edge-it-{Guid.NewGuid():N}",
+            "--Mqtt:MaxReconnectDelay=00:00:02",
+            $"--Storage:DataDirectory={dataDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+        };
+        if (timeSeriesStore is not null)
+        {
+            args.Add($"--Sync:Url={timeSeriesStore}");
+            args.Add($"--Sync:SiteKeyFile={keyFile}");
+            args.Add("--Sync:PollInterval=00:00:00.200");
+        }
+
+        var app = EdgeServiceHost.Build([.. args]);
+        await app.StartAsync(cancellationToken);
+        return new EdgeServiceInstance(app, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+    }
+
+    public async Task<IReadOnlyList<AlertMessage>> GetAlertsAsync(CancellationToken cancellationToken) =>
+        (await Http.GetFromJsonAsync("api/alerts", AlertListJson.Default.IReadOnlyListAlertMessage, cancellationToken))!;
+
+    public async Task<JsonElement> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        using var document = await JsonDocument.ParseAsync(await Http.GetStreamAsync(path, cancellationToken), cancellationToken: cancellationToken);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Runs one query on the service's SQLite file, read-only, as an operator would.</summary>
+    public async Task<List<object?[]>> QueryStoreAsync(string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        await _app.StopAsync(stop.Token);
+        await _app.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless; the run's TMPDIR is removed by run.sh.
+        }
+    }
+}
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<AlertMessage>))]
+internal sealed partial class AlertListJson : System.Text.Json.Serialization.JsonSerializerContext
+{
+}
