@@ -88,7 +88,8 @@ public sealed record DeviceStatus
     public required double SignalQuality { get; init; }
 }
 
-/// <summary>Whether the wearable is on the body.</summary>
+/// <summary>Whether the wearable is on the body. On the wire: <c>on</c>, <c>off</c> or <c>unknown</c>, never a number.</summary>
+[JsonConverter(typeof(WearStatusJsonConverter))]
 public enum WearStatus
 {
     [JsonStringEnumMemberName("unknown")]
@@ -100,3 +101,6 @@ public enum WearStatus
     [JsonStringEnumMemberName("off")]
     Off,
 }
+
+/// <summary>Reads and writes <see cref="WearStatus"/> as its contract names only; a number is rejected.</summary>
+public sealed class WearStatusJsonConverter() : JsonStringEnumConverter<WearStatus>(namingPolicy: null, allowIntegerValues: false);

@@ -85,10 +85,10 @@ public sealed class WardSimulatorTests
             Assert.True(sink.Disposed);
             Assert.Equal(2, linesAtConnect!.Length);
             Assert.Equal(
-                """{"patientId":"patient-005","deviceId":"dev-005","event":"deterioration","onset":"2025-03-01T08:00:20+00:00","end":"2025-03-01T08:30:20+00:00","seed":42}""",
+                """{"patientId":"patient-002","deviceId":"dev-002","event":"desaturation","onset":"2025-03-01T08:00:15+00:00","end":"2025-03-01T08:04:15+00:00","seed":42}""",
                 linesAtConnect[0]);
             Assert.Equal(
-                """{"patientId":"patient-002","deviceId":"dev-002","event":"desaturation","onset":"2025-03-01T08:00:30+00:00","end":"2025-03-01T08:04:30+00:00","seed":42}""",
+                """{"patientId":"patient-005","deviceId":"dev-005","event":"deterioration","onset":"2025-03-01T08:00:20+00:00","end":"2025-03-01T08:30:20+00:00","seed":42}""",
                 linesAtConnect[1]);
         }
         finally

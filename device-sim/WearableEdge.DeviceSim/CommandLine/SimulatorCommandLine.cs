@@ -24,7 +24,7 @@ internal static class SimulatorCommandLine
           --event K:P:ONSET:DUR[:RAMP]
                                  scripted event, repeatable; K is deterioration or desaturation,
                                  e.g. --event deterioration:patient-003:1m:20m
-          --scenario demo        built-in demo: patient-002 desaturation at 30s for 4m,
+          --scenario demo        built-in demo: patient-002 desaturation at 15s for 4m,
                                  patient-005 deterioration at 20s for 30m (needs 5+ patients)
           --ground-truth PATH    write one JSON line per scheduled event at start
           --vitals-batch N       1 Hz vitals samples per message (default 5)

@@ -61,7 +61,7 @@ public static class ApiEndpoints
                     dispatcher.Status.Target,
                     backlog.Pending,
                     backlog.InFlight,
-                    backlog.OldestPendingCreatedAt is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null,
+                    backlog.OldestUnsyncedCreatedAt is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null,
                     dispatcher.Status.LastSuccessAt,
                     dispatcher.Status.Delivered,
                     dispatcher.Status.ErrorsByKind.ToDictionary()));

@@ -148,6 +148,11 @@ public static class PayloadDecoder
         for (var i = 0; i < batch.Samples.Count; i++)
         {
             var reading = batch.Samples[i];
+            if (reading is null)
+            {
+                return Reject(RejectReason.MissingField, $"samples[{i}] is null");
+            }
+
             if (reading.Ts is not { } ts)
             {
                 return Reject(RejectReason.MissingTimestamp, $"samples[{i}].ts is missing");

@@ -6,7 +6,10 @@ namespace WearableEdge.EdgeService.Storage;
 public sealed record OutboxEntry(long Id, string Target, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts);
 
 /// <summary>The depth and age of one target's backlog.</summary>
-public sealed record OutboxBacklog(int Pending, int InFlight, DateTimeOffset? OldestPendingCreatedAt);
+/// <param name="Pending">Entries waiting for delivery.</param>
+/// <param name="InFlight">Entries being delivered now.</param>
+/// <param name="OldestUnsyncedCreatedAt">When the oldest entry not yet synced (pending or in flight) was created.</param>
+public sealed record OutboxBacklog(int Pending, int InFlight, DateTimeOffset? OldestUnsyncedCreatedAt);
 
 /// <summary>
 /// The outbox as a small state machine: <c>pending</c> → <c>in_flight</c> → <c>synced</c>, or back

@@ -16,8 +16,8 @@ public sealed record OutboxDispatchSettings(int BatchSize, TimeSpan PollInterval
     public TimeSpan Backoff(int attempts, double jitter01)
     {
         var exponent = Math.Min(attempts, 30);
-        var raw = Math.Min(MaxBackoff.TotalMilliseconds, InitialBackoff.TotalMilliseconds * Math.Pow(2, exponent));
-        return TimeSpan.FromMilliseconds(raw * (0.8 + (0.4 * jitter01)));
+        var raw = InitialBackoff.TotalMilliseconds * Math.Pow(2, exponent) * (0.8 + (0.4 * jitter01));
+        return TimeSpan.FromMilliseconds(Math.Min(MaxBackoff.TotalMilliseconds, raw));
     }
 }
 
@@ -70,6 +70,7 @@ public sealed class OutboxDispatcher(
 
         while (!stoppingToken.IsCancellationRequested)
         {
+            var wake = signal.Next;
             var delivered = false;
             if (target.IsReady)
             {
@@ -78,7 +79,7 @@ public sealed class OutboxDispatcher(
 
             if (!delivered)
             {
-                await signal.WaitAsync(settings.PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                await OutboxSignal.WaitAsync(wake, settings.PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
     }

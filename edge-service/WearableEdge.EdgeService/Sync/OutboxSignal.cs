@@ -19,15 +19,25 @@ public sealed class OutboxSignal
         fired.TrySetResult();
     }
 
-    /// <summary>Waits for the next <see cref="Notify"/> or for <paramref name="timeout"/>, whichever comes first.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// The next <see cref="Notify"/>. Take it before looking for work, then wait on it, so a
+    /// notification that comes in between is not missed.
+    /// </summary>
+    public Task Next
     {
-        Task next;
-        lock (_gate)
+        get
         {
-            next = _next.Task;
+            lock (_gate)
+            {
+                return _next.Task;
+            }
         }
+    }
 
+    /// <summary>Waits for <paramref name="next"/> (from <see cref="Next"/>) or for <paramref name="timeout"/>, whichever comes first.</summary>
+    public static async Task WaitAsync(Task next, TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
         using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(timeout, timeProvider, cancelDelay.Token);
         await Task.WhenAny(next, delay).ConfigureAwait(false);

@@ -84,6 +84,14 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
             errors.AddError("Sync:WriteTimeout must be positive.");
         }
 
+        var key = PatientPseudonymizer.ReadSiteKey(options);
+        if (key is not null && key.Length < PatientPseudonymizer.MinimumKeyBytes)
+        {
+            errors.AddError(
+                $"Sync:SiteKeyFile: the site key (from {SyncOptions.SiteKeyEnvironmentVariable} or Sync:SiteKeyFile) is {key.Length} bytes; " +
+                $"it must be at least {PatientPseudonymizer.MinimumKeyBytes}.");
+        }
+
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SyncOptions.SiteKeyEnvironmentVariable)))
         {
             if (string.IsNullOrWhiteSpace(options.SiteKeyFile))
