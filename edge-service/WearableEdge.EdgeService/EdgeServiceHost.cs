@@ -59,6 +59,16 @@ public static class EdgeServiceHost
         return app;
     }
 
+    /// <summary>
+    /// Binds and validates every option now, before any stage starts, so a bad value is reported
+    /// once, naming its key, instead of inside a host start-up failure.
+    /// </summary>
+    public static void ValidateConfiguration(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Services.GetService<IStartupValidator>()?.Validate();
+    }
+
     /// <summary>The addresses the HTTP server listens on, once started.</summary>
     public static IReadOnlyList<string> ListeningAddresses(this WebApplication app)
     {
@@ -70,6 +80,24 @@ public static class EdgeServiceHost
     public static bool IsConfigurationError(Exception exception, out string message)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException aggregate)
+        {
+            var messages = new List<string>();
+            foreach (var inner in aggregate.Flatten().InnerExceptions)
+            {
+                if (!IsConfigurationError(inner, out var one))
+                {
+                    message = "";
+                    return false;
+                }
+
+                messages.Add(one);
+            }
+
+            message = string.Join(Environment.NewLine, messages);
+            return messages.Count > 0;
+        }
+
         switch (exception)
         {
             case OptionsValidationException validation:

@@ -4,6 +4,7 @@ WebApplication app;
 try
 {
     app = EdgeServiceHost.Build(args);
+    EdgeServiceHost.ValidateConfiguration(app);
     await app.StartAsync();
 }
 catch (Exception e) when (EdgeServiceHost.IsConfigurationError(e, out var message))
@@ -19,4 +20,5 @@ foreach (var address in app.ListeningAddresses())
 
 Console.WriteLine("Press Ctrl+C to stop.");
 await app.WaitForShutdownAsync();
+Console.WriteLine("WearableEdge stopped.");
 return 0;

@@ -75,6 +75,21 @@ public sealed class EdgeServiceHostTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateConfiguration_TwoBadKeys_ReportsBothBeforeStart()
+    {
+        string[] args = ["--Alerts:MinimumCoverage=3", "--Mqtt:EmbeddedPort=99999", "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=None", $"--Storage:DataDirectory={_folder.Path}"];
+        var app = EdgeServiceHost.Build(args);
+        await using (app)
+        {
+            var error = Assert.ThrowsAny<Exception>(() => EdgeServiceHost.ValidateConfiguration(app));
+
+            Assert.True(EdgeServiceHost.IsConfigurationError(error, out var message), error.ToString());
+            Assert.Contains("Alerts:MinimumCoverage", message, StringComparison.Ordinal);
+            Assert.Contains("Mqtt:EmbeddedPort", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void IsConfigurationError_UnrelatedException_IsFalseWithEmptyMessage()
     {
         Assert.False(EdgeServiceHost.IsConfigurationError(new InvalidOperationException("disk full"), out var message));

@@ -21,6 +21,7 @@ public sealed class MqttGatewayClient : BackgroundService
     private readonly MqttOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MqttGatewayClient> _logger;
+    private volatile bool _stopping;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public MqttGatewayClient(
@@ -40,7 +41,7 @@ public sealed class MqttGatewayClient : BackgroundService
         _client.ApplicationMessageReceivedAsync += handler.HandleAsync;
         _client.DisconnectedAsync += e =>
         {
-            if (e.ClientWasConnected)
+            if (e.ClientWasConnected && !_stopping)
             {
                 Log.MqttDisconnected(_logger, e.Reason.ToString());
             }
@@ -105,6 +106,7 @@ public sealed class MqttGatewayClient : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_client.IsConnected)
         {
