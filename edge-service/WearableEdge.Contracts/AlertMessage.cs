@@ -50,6 +50,15 @@ public sealed record AlertMessage
     /// <summary>SHA-256 of the model file; absent for rules.</summary>
     public string? ScoreSourceSha256 { get; init; }
 
+    /// <summary>Calibrated probability (0–1) of the predicted event, for model alerts; absent for rules.</summary>
+    public double? Probability { get; init; }
+
+    /// <summary>Lower bound of the probability's uncertainty interval, for model alerts.</summary>
+    public double? ProbabilityLower { get; init; }
+
+    /// <summary>Upper bound of the probability's uncertainty interval, for model alerts.</summary>
+    public double? ProbabilityUpper { get; init; }
+
     /// <summary>Fraction (0–1) of the window's sample slots that held data.</summary>
     public required double Completeness { get; init; }
 

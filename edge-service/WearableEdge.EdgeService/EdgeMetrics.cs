@@ -59,6 +59,9 @@ public sealed class EdgeMetrics : IDisposable
         Add("outbox_deliveries", "target_outcome", $"{target}:{outcome}", count);
     }
 
+    /// <summary>Minute summaries queued for the store, or shed at the outbox bound.</summary>
+    public void Summary(string outcome, long count) => Add("minute_summaries", "outcome", outcome, count);
+
     public void DeadLetterDropped() => Add("dead_letters_unpublished", "reason", "publish-failed", 1);
 
     /// <summary>Counts of one family, by label value.</summary>

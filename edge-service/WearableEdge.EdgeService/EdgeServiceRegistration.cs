@@ -51,6 +51,13 @@ public static class EdgeServiceRegistration
         AddStageQueue<WearableSample>(services, sp => sp.GetRequiredService<IOptions<MqttOptions>>().Value.IngestQueueCapacity);
         AddStageQueue<FeatureVector>(services, sp => sp.GetRequiredService<IOptions<FeatureOptions>>().Value.QueueCapacity);
         AddStageQueue<ScoredWindow>(services, sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value.QueueCapacity);
+        AddStageQueue<MinuteSummary>(services, sp => sp.GetRequiredService<IOptions<FeatureOptions>>().Value.QueueCapacity);
+
+        // Raw samples: kept on the gateway for Storage:RawRetention, written off the hot path.
+        services.AddSingleton<SampleStore>();
+        services.AddSingleton<RawSampleQueue>();
+        services.AddHostedService<RawSampleWriter>();
+        services.AddHostedService<RetentionService>();
 
         // Ingest: the embedded broker (when no external one is set) starts before the client connects.
         services.AddSingleton(sp => EmbeddedBroker.ResolveEndpoint(sp.GetRequiredService<IOptions<MqttOptions>>().Value));
@@ -82,6 +89,7 @@ public static class EdgeServiceRegistration
     public static IServiceCollection AddTimeSeriesSync(this IServiceCollection services)
     {
         services.AddSingleton<IOutboxTarget>(sp => sp.GetRequiredService<TimeSeriesTarget>());
+        services.AddHostedService<MinuteSummaryOutbox>();
         AddDispatcher(services, sp => sp.GetRequiredService<TimeSeriesTarget>(), sp =>
         {
             var sync = sp.GetRequiredService<IOptions<SyncOptions>>().Value;

@@ -56,6 +56,18 @@ internal static partial class Log
     [LoggerMessage(1060, LogLevel.Information, "Local store ready at {Path} (schema version {Version})")]
     public static partial void StoreReady(ILogger logger, string path, int version);
 
+    [LoggerMessage(1061, LogLevel.Error, "Could not store {Count} raw samples; they are counted as raw-store-failed")]
+    public static partial void RawStoreFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(1062, LogLevel.Information, "Retention purged {Samples} raw samples and {Outbox} delivered outbox entries")]
+    public static partial void RetentionPurged(ILogger logger, long samples, long outbox);
+
+    [LoggerMessage(1063, LogLevel.Warning, "Retention pass failed; it runs again at the next interval")]
+    public static partial void RetentionFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1054, LogLevel.Warning, "Outbox is at its bound of {Bound} entries: shed {Shed} minute summaries, oldest first")]
+    public static partial void SummariesShed(ILogger logger, int bound, int shed);
+
     [LoggerMessage(1070, LogLevel.Information, "Demo: simulating {Patients} patients (seed {Seed}, speed {Speed}x) on {Broker}")]
     public static partial void DemoStarted(ILogger logger, int patients, int seed, double speed, string broker);
 

@@ -20,7 +20,7 @@ public sealed class AlertPublisher(MqttGatewayClient client) : IOutboxTarget
 
     public bool IsReady => client.IsConnected;
 
-    public bool Takes(string action) => true;
+    public bool Takes(string kind, string action) => kind == OutboxKind.Alert;
 
     public async Task DeliverAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
     {
@@ -31,10 +31,10 @@ public sealed class AlertPublisher(MqttGatewayClient client) : IOutboxTarget
         }
     }
 
-    public string ErrorKind(Exception exception) => exception switch
+    public DeliveryFailure Classify(Exception exception) => new(exception switch
     {
         InvalidOperationException => "broker-unavailable",
         TimeoutException or TaskCanceledException => "timeout",
         _ => exception.GetType().Name,
-    };
+    });
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -22,7 +23,7 @@ public static class ApiEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/health", HealthAsync);
-        endpoints.MapGet("/metrics", (EdgeMetrics metrics) => Results.Text(metrics.ToPrometheusText(), "text/plain; version=0.0.4", Encoding.UTF8));
+        endpoints.MapGet("/metrics", MetricsAsync);
         endpoints.MapGet("/api/patients", (PatientBoard board) => Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(ToView)]));
         endpoints.MapGet("/api/alerts", AlertsAsync);
         return endpoints;
@@ -50,23 +51,13 @@ public static class ApiEndpoints
         CancellationToken cancellationToken)
     {
         var now = timeProvider.GetUtcNow();
-        var targets = new List<OutboxHealth>();
+        IReadOnlyList<OutboxHealth> targets = [];
+        long outboxEntries = 0;
         StoreHealth store;
         try
         {
-            foreach (var dispatcher in dispatchers.Select(d => d.Dispatcher))
-            {
-                var backlog = await outbox.BacklogAsync(dispatcher.Status.Target, cancellationToken).ConfigureAwait(false);
-                targets.Add(new OutboxHealth(
-                    dispatcher.Status.Target,
-                    backlog.Pending,
-                    backlog.InFlight,
-                    backlog.OldestUnsyncedCreatedAt is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null,
-                    dispatcher.Status.LastSuccessAt,
-                    dispatcher.Status.Delivered,
-                    dispatcher.Status.ErrorsByKind.ToDictionary()));
-            }
-
+            targets = await OutboxHealthAsync(outbox, dispatchers, now, cancellationToken).ConfigureAwait(false);
+            outboxEntries = await outbox.UnsyncedCountAsync(cancellationToken).ConfigureAwait(false);
             store = new StoreHealth(database.Path, Ok: true, Error: null);
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
@@ -75,19 +66,71 @@ public static class ApiEndpoints
         }
 
         var stale = targets.Any(t => t.OldestPendingAgeSeconds > StaleBacklog.TotalSeconds);
-        var status = !store.Ok ? "unhealthy" : !mqtt.IsConnected || stale ? "degraded" : "healthy";
+        var full = outboxEntries >= sync.Value.MaxOutboxEntries;
+        var status = !store.Ok ? "unhealthy" : !mqtt.IsConnected || stale || full ? "degraded" : "healthy";
         var report = new HealthReport(
             status,
             now,
             new BrokerHealth(mqtt.Endpoint.ToString(), mqtt.Endpoint.IsEmbedded, mqtt.IsConnected, mqtt.Connects),
             store,
-            new SyncHealth(sync.Value.IsConfigured, sync.Value.Url, targets),
+            new SyncHealth(
+                sync.Value.IsConfigured, sync.Value.Url, outboxEntries, sync.Value.MaxOutboxEntries, full, metrics.Family("minute_summaries"), targets),
             new IngestHealth(
                 metrics.Family("messages_accepted"),
                 metrics.Family("messages_rejected"),
                 metrics.Family("samples"),
                 metrics.Family("dead_letters_unpublished").Values.Sum()));
         return Results.Json(report, ApiJsonContext.Default.HealthReport, statusCode: store.Ok ? 200 : 503);
+    }
+
+    /// <summary>Counters, and the outbox gauges of every target, in the Prometheus text format.</summary>
+    private static async Task<IResult> MetricsAsync(
+        EdgeMetrics metrics,
+        OutboxStore outbox,
+        IEnumerable<OutboxDispatcherRegistration> dispatchers,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder(metrics.ToPrometheusText());
+        var now = timeProvider.GetUtcNow();
+        foreach (var target in await OutboxHealthAsync(outbox, dispatchers, now, cancellationToken).ConfigureAwait(false))
+        {
+            var label = $"{{target=\"{target.Target}\"}}";
+            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_outbox_pending{label} {target.Pending}\n");
+            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_outbox_in_flight{label} {target.InFlight}\n");
+            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_outbox_oldest_pending_age_seconds{label} {target.OldestPendingAgeSeconds ?? 0}\n");
+            if (target.LastSuccessAt is { } last)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"wearable_edge_outbox_last_success_timestamp_seconds{label} {last.ToUnixTimeSeconds()}\n");
+            }
+
+            foreach (var (kind, count) in target.ErrorsByKind.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                text.Append(CultureInfo.InvariantCulture, $"wearable_edge_outbox_errors_total{{target=\"{target.Target}\",kind=\"{kind}\"}} {count}\n");
+            }
+        }
+
+        return Results.Text(text.ToString(), "text/plain; version=0.0.4", Encoding.UTF8);
+    }
+
+    private static async Task<IReadOnlyList<OutboxHealth>> OutboxHealthAsync(
+        OutboxStore outbox, IEnumerable<OutboxDispatcherRegistration> dispatchers, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var targets = new List<OutboxHealth>();
+        foreach (var dispatcher in dispatchers.Select(d => d.Dispatcher))
+        {
+            var backlog = await outbox.BacklogAsync(dispatcher.Status.Target, cancellationToken).ConfigureAwait(false);
+            targets.Add(new OutboxHealth(
+                dispatcher.Status.Target,
+                backlog.Pending,
+                backlog.InFlight,
+                backlog.OldestUnsyncedCreatedAt is { } oldest ? Math.Round((now - oldest).TotalSeconds, 1) : null,
+                dispatcher.Status.LastSuccessAt,
+                dispatcher.Status.Delivered,
+                dispatcher.Status.ErrorsByKind.ToDictionary()));
+        }
+
+        return targets;
     }
 
     private static PatientView ToView(PatientSnapshot patient)

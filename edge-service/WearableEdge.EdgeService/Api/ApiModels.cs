@@ -16,7 +16,8 @@ public sealed record BrokerHealth(string Endpoint, bool Embedded, bool Connected
 
 public sealed record StoreHealth(string Path, bool Ok, string? Error);
 
-public sealed record SyncHealth(bool Configured, string? Url, IReadOnlyList<OutboxHealth> Targets);
+public sealed record SyncHealth(
+    bool Configured, string? Url, long OutboxEntries, int MaxOutboxEntries, bool OutboxFull, IReadOnlyDictionary<string, long> MinuteSummaries, IReadOnlyList<OutboxHealth> Targets);
 
 public sealed record OutboxHealth(
     string Target,

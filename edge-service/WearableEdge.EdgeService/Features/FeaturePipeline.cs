@@ -6,8 +6,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Features;
 using WearableEdge.Clinical.Samples;
+using WearableEdge.EdgeService.Sync;
 
 namespace WearableEdge.EdgeService.Features;
+
+/// <summary>A closed window: a sliding alert window, or a tumbling one-minute summary window.</summary>
+public sealed record PatientWindow(FeatureVector Window, bool IsMinuteSummary);
 
 /// <summary>
 /// Where a sample becomes a feature. Samples from ingest are grouped per patient with Rx and fed
@@ -18,7 +22,9 @@ namespace WearableEdge.EdgeService.Features;
 public sealed class FeaturePipeline(
     ChannelReader<WearableSample> samples,
     ChannelWriter<FeatureVector> windows,
+    ChannelWriter<MinuteSummary> summaries,
     IOptions<FeatureOptions> options,
+    IOptions<SyncOptions> sync,
     EdgeMetrics metrics,
     ILogger<FeaturePipeline> logger) : BackgroundService
 {
@@ -27,7 +33,16 @@ public sealed class FeaturePipeline(
     /// and each sample's disposition is reported to <paramref name="onDisposition"/>.
     /// </summary>
     public static IObservable<FeatureVector> WindowPerPatient(
-        IObservable<WearableSample> source, WindowSpec spec, Action<SampleDisposition> onDisposition)
+        IObservable<WearableSample> source, WindowSpec spec, Action<SampleDisposition> onDisposition) =>
+        WindowPerPatient(source, spec, minuteSpec: null, onDisposition).Select(w => w.Window);
+
+    /// <summary>
+    /// As above, and with <paramref name="minuteSpec"/> also tumbling one-minute windows per
+    /// patient, from the same samples and the same feature code. Dispositions are those of the
+    /// alert windows.
+    /// </summary>
+    public static IObservable<PatientWindow> WindowPerPatient(
+        IObservable<WearableSample> source, WindowSpec spec, WindowSpec? minuteSpec, Action<SampleDisposition> onDisposition)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(spec);
@@ -37,20 +52,26 @@ public sealed class FeaturePipeline(
             .SelectMany(patient =>
             {
                 var windower = new EventTimeWindower(patient.Key, spec);
+                var minutes = minuteSpec is null ? null : new EventTimeWindower(patient.Key, minuteSpec);
                 return patient.SelectMany(sample =>
                 {
                     var result = windower.Add(sample);
                     onDisposition(result.Disposition);
-                    return result.ClosedWindows;
+                    var closed = result.ClosedWindows.Select(w => new PatientWindow(w, IsMinuteSummary: false));
+                    return minutes is null || result.Disposition != SampleDisposition.Accepted
+                        ? closed
+                        : closed.Concat(minutes.Add(sample).ClosedWindows.Select(w => new PatientWindow(w, IsMinuteSummary: true)));
                 });
             });
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var closed = new Queue<FeatureVector>();
+        var closed = new Queue<PatientWindow>();
+        var spec = options.Value.ToWindowSpec();
+        var minuteSpec = sync.Value.IsConfigured && sync.Value.SyncMinuteSummaries ? MinuteSummary.Spec(spec) : null;
         using var input = new Subject<WearableSample>();
-        using var subscription = WindowPerPatient(input, options.Value.ToWindowSpec(), Count).Subscribe(closed.Enqueue);
+        using var subscription = WindowPerPatient(input, spec, minuteSpec, Count).Subscribe(closed.Enqueue);
 
         await foreach (var sample in samples.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -66,16 +87,26 @@ public sealed class FeaturePipeline(
 
             while (closed.TryDequeue(out var window))
             {
-                await windows.WriteAsync(window, stoppingToken).ConfigureAwait(false);
+                if (window.IsMinuteSummary)
+                {
+                    await summaries.WriteAsync(MinuteSummary.From(window.Window), stoppingToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await windows.WriteAsync(window.Window, stoppingToken).ConfigureAwait(false);
+                }
             }
         }
     }
 
-    private void Count(SampleDisposition disposition) => metrics.Sample(disposition switch
+    private void Count(SampleDisposition disposition)
     {
-        SampleDisposition.Accepted => "accepted",
-        SampleDisposition.Duplicate => "duplicate",
-        SampleDisposition.TooLate => "too-late",
-        _ => disposition.ToString(),
-    });
+        metrics.Sample(disposition switch
+        {
+            SampleDisposition.Accepted => "accepted",
+            SampleDisposition.Duplicate => "duplicate",
+            SampleDisposition.TooLate => "too-late",
+            _ => disposition.ToString(),
+        });
+    }
 }

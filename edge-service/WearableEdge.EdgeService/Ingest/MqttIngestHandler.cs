@@ -5,6 +5,7 @@ using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Storage;
 
 namespace WearableEdge.EdgeService.Ingest;
 
@@ -17,6 +18,7 @@ namespace WearableEdge.EdgeService.Ingest;
 public sealed class MqttIngestHandler(
     ChannelWriter<WearableSample> samples,
     DeadLetterQueue deadLetters,
+    RawSampleQueue rawSamples,
     PatientBoard board,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
@@ -44,6 +46,8 @@ public sealed class MqttIngestHandler(
                 metrics.MessageAccepted(Topics.VitalsStream);
                 foreach (var sample in vitals.Samples)
                 {
+                    // The raw record keeps what arrived; the windows drop duplicates and count them.
+                    rawSamples.Enqueue(sample);
                     await samples.WriteAsync(sample).ConfigureAwait(false);
                 }
 

@@ -81,13 +81,13 @@ public sealed class AlertStore(EdgeDatabase database, IEnumerable<IOutboxTarget>
                 await history.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            foreach (var target in _targets.Where(t => t.Takes(transition.Action)))
+            foreach (var target in _targets.Where(t => t.Takes(OutboxKind.Alert, transition.Action)))
             {
                 await using var outbox = connection.CreateCommand();
                 outbox.Transaction = transaction;
                 outbox.CommandText = """
-                    INSERT INTO outbox (target, alert_id, action, event_at, payload, next_attempt_at, created_at)
-                    VALUES ($target, $id, $action, $at, $payload, $now, $now);
+                    INSERT INTO outbox (target, kind, alert_id, action, event_at, payload, next_attempt_at, created_at)
+                    VALUES ($target, 'alert', $id, $action, $at, $payload, $now, $now);
                     """;
                 outbox.Parameters.AddWithValue("$target", target.Name);
                 outbox.Parameters.AddWithValue("$id", alert.Id);

@@ -61,6 +61,47 @@ public sealed class EdgeDatabase
         );
         CREATE INDEX ix_outbox_due ON outbox (target, state, next_attempt_at);
         """,
+
+        // v2: the outbox also carries minute summaries (no alert), and raw samples are kept
+        // locally for Storage:RawRetention. SQLite cannot drop NOT NULL, so the outbox is rebuilt.
+        """
+        CREATE TABLE outbox_v2 (
+            id              INTEGER PRIMARY KEY AUTOINCREMENT,
+            target          TEXT NOT NULL,
+            kind            TEXT NOT NULL DEFAULT 'alert',
+            alert_id        TEXT REFERENCES alerts (id),
+            action          TEXT NOT NULL,
+            event_at        INTEGER NOT NULL,
+            payload         TEXT NOT NULL,
+            state           TEXT NOT NULL DEFAULT 'pending',
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL,
+            created_at      INTEGER NOT NULL,
+            synced_at       INTEGER,
+            last_error      TEXT
+        );
+        INSERT INTO outbox_v2 (id, target, kind, alert_id, action, event_at, payload, state, attempts, next_attempt_at, created_at, synced_at, last_error)
+            SELECT id, target, 'alert', alert_id, action, event_at, payload, state, attempts, next_attempt_at, created_at, synced_at, last_error FROM outbox;
+        DROP TABLE outbox;
+        ALTER TABLE outbox_v2 RENAME TO outbox;
+        CREATE INDEX ix_outbox_due ON outbox (target, state, next_attempt_at);
+        CREATE INDEX ix_outbox_kind_state ON outbox (kind, state, id);
+        CREATE INDEX ix_outbox_synced ON outbox (state, synced_at);
+
+        CREATE TABLE samples (
+            patient_id       TEXT NOT NULL,
+            device_id        TEXT NOT NULL,
+            ts               INTEGER NOT NULL,
+            received_at      INTEGER NOT NULL,
+            heart_rate       REAL,
+            spo2             REAL,
+            respiration_rate REAL,
+            temperature      REAL,
+            systolic_bp      REAL
+        );
+        CREATE INDEX ix_samples_received ON samples (received_at);
+        CREATE INDEX ix_samples_patient_ts ON samples (patient_id, ts);
+        """,
     ];
 
     private readonly string _connectionString;

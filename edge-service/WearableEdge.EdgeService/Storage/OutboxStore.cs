@@ -2,8 +2,31 @@ using Microsoft.Data.Sqlite;
 
 namespace WearableEdge.EdgeService.Storage;
 
-/// <summary>One outbox entry: an alert transition waiting for one target.</summary>
-public sealed record OutboxEntry(long Id, string Target, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts);
+/// <summary>What an outbox entry carries.</summary>
+public static class OutboxKind
+{
+    /// <summary>An alert transition; never shed.</summary>
+    public const string Alert = "alert";
+
+    /// <summary>A one-minute vitals summary; shed oldest first when the outbox is full.</summary>
+    public const string VitalsSummary = "vitals_1m";
+}
+
+/// <summary>One outbox entry: an alert transition or a minute summary waiting for one target.</summary>
+/// <param name="Id">Outbox row id.</param>
+/// <param name="Target">Target name.</param>
+/// <param name="Kind"><see cref="OutboxKind.Alert"/> or <see cref="OutboxKind.VitalsSummary"/>.</param>
+/// <param name="AlertId">The alert, for alert entries; empty for summaries.</param>
+/// <param name="Action">The alert transition, or <c>summary</c>.</param>
+/// <param name="EventAt">Device time of the event: the point's timestamp.</param>
+/// <param name="Payload">JSON payload.</param>
+/// <param name="Attempts">Failed deliveries so far.</param>
+public sealed record OutboxEntry(long Id, string Target, string Kind, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts);
+
+/// <summary>A minute summary to queue for a target.</summary>
+/// <param name="MinuteStart">Device time of the minute: the point's timestamp.</param>
+/// <param name="Payload">JSON payload.</param>
+public sealed record OutboxSummary(DateTimeOffset MinuteStart, string Payload);
 
 /// <summary>The depth and age of one target's backlog.</summary>
 /// <param name="Pending">Entries waiting for delivery.</param>
@@ -42,7 +65,7 @@ public sealed class OutboxStore(EdgeDatabase database)
         {
             select.Transaction = transaction;
             select.CommandText = $"""
-                SELECT id, target, alert_id, action, event_at, payload, attempts FROM outbox
+                SELECT id, target, kind, COALESCE(alert_id, ''), action, event_at, payload, attempts FROM outbox
                 WHERE target = $target AND state = '{Pending}' AND next_attempt_at <= $now
                 ORDER BY id LIMIT $max;
                 """;
@@ -57,9 +80,10 @@ public sealed class OutboxStore(EdgeDatabase database)
                     reader.GetString(1),
                     reader.GetString(2),
                     reader.GetString(3),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                    reader.GetString(5),
-                    reader.GetInt32(6)));
+                    reader.GetString(4),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                    reader.GetString(6),
+                    reader.GetInt32(7)));
             }
         }
 
@@ -84,6 +108,96 @@ public sealed class OutboxStore(EdgeDatabase database)
         await SetStateAsync(
             connection, null, ids, $"state = '{Pending}', attempts = attempts + 1, next_attempt_at = $next, last_error = $error",
             [("$next", nextAttemptAt.ToUnixTimeMilliseconds()), ("$error", error)], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Queues minute summaries for <paramref name="target"/>, keeping the outbox within
+    /// <paramref name="maxUnsynced"/> undelivered entries: the oldest pending summaries are shed
+    /// to make room, then the new ones if only alerts are left. Alerts are never shed.
+    /// Returns how many summaries were shed.
+    /// </summary>
+    public async Task<int> AddSummariesAsync(
+        string target, IReadOnlyList<OutboxSummary> summaries, int maxUnsynced, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(summaries);
+        if (summaries.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        long unsynced;
+        await using (var count = connection.CreateCommand())
+        {
+            count.Transaction = transaction;
+            count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE state <> '{Synced}';";
+            unsynced = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        }
+
+        var shed = 0;
+        var excess = unsynced + summaries.Count - maxUnsynced;
+        if (excess > 0)
+        {
+            await using var shedOldest = connection.CreateCommand();
+            shedOldest.Transaction = transaction;
+            shedOldest.CommandText = $"""
+                DELETE FROM outbox WHERE id IN (
+                    SELECT id FROM outbox WHERE kind = '{OutboxKind.VitalsSummary}' AND state = '{Pending}' ORDER BY id LIMIT $excess);
+                """;
+            shedOldest.Parameters.AddWithValue("$excess", excess);
+            shed = await shedOldest.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // What old summaries could not make room for is shed from the new ones, oldest first.
+        var room = (int)Math.Clamp(maxUnsynced - (unsynced - shed), 0, summaries.Count);
+        var kept = summaries.Skip(summaries.Count - room).ToList();
+        shed += summaries.Count - kept.Count;
+
+        await using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = $"""
+                INSERT INTO outbox (target, kind, action, event_at, payload, next_attempt_at, created_at)
+                VALUES ($target, '{OutboxKind.VitalsSummary}', 'summary', $at, $payload, $now, $now);
+                """;
+            insert.Parameters.AddWithValue("$target", target);
+            insert.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+            var at = insert.Parameters.Add("$at", SqliteType.Integer);
+            var payload = insert.Parameters.Add("$payload", SqliteType.Text);
+            foreach (var summary in kept)
+            {
+                at.Value = summary.MinuteStart.ToUnixTimeMilliseconds();
+                payload.Value = summary.Payload;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return shed;
+    }
+
+    /// <summary>Entries not yet delivered, over all targets: the size the outbox bound applies to.</summary>
+    public async Task<long> UnsyncedCountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE state <> '{Synced}';";
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Deletes at most <paramref name="batchSize"/> entries delivered before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PurgeSyncedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = $"""
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox WHERE state = '{Synced}' AND synced_at < $cutoff ORDER BY synced_at LIMIT $batch);
+            """;
+        delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        delete.Parameters.AddWithValue("$batch", batchSize);
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The backlog of one target.</summary>

@@ -23,6 +23,16 @@ public static class AlertLineProtocol
         AppendTag(line, "priority", alert.Priority);
         AppendTag(line, "source", alert.RuleId);
         line.Append(CultureInfo.InvariantCulture, $" score={alert.Score:R},late={(alert.Late ? 1 : 0)}i,parameters={alert.Parameters.Count}i");
+        if (alert.Probability is { } probability)
+        {
+            // Model alerts: the calibrated probability and its interval. Rules have none.
+            line.Append(CultureInfo.InvariantCulture, $",probability={probability:R}");
+            if (alert.ProbabilityLower is { } lower && alert.ProbabilityUpper is { } upper)
+            {
+                line.Append(CultureInfo.InvariantCulture, $",probability_lower={lower:R},probability_upper={upper:R}");
+            }
+        }
+
         line.Append(CultureInfo.InvariantCulture, $" {eventAt.ToUnixTimeMilliseconds()}");
         return line.ToString();
     }

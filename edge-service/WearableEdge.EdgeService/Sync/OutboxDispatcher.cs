@@ -99,8 +99,15 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            var kind = target.ErrorKind(e);
+            var failure = target.Classify(e);
+            var kind = failure.Kind;
             var delay = settings.Backoff(batch.Min(entry => entry.Attempts), Random.Shared.NextDouble());
+            if (failure.RetryAfter is { } retryAfter && retryAfter > delay)
+            {
+                // The store said when it can take more (HTTP 429/503 Retry-After): ask no sooner.
+                delay = retryAfter;
+            }
+
             var now = timeProvider.GetUtcNow();
             await outbox.MarkFailedAsync(batch.Select(entry => entry.Id), now + delay, kind, CancellationToken.None).ConfigureAwait(false);
             Status.Failed(now, kind);

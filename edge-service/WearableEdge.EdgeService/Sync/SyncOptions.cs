@@ -37,6 +37,15 @@ public sealed class SyncOptions
     /// <summary>Longest retry delay. Default 2 min.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Most undelivered outbox entries. At the bound, minute summaries are shed oldest first (and
+    /// counted); alerts are never shed, and /health reports degraded. Default 100,000.
+    /// </summary>
+    public int MaxOutboxEntries { get; set; } = 100_000;
+
+    /// <summary>Whether one-minute vitals summaries are synced (measurement vitals_1m). Default true.</summary>
+    public bool SyncMinuteSummaries { get; set; } = true;
+
     /// <summary>Timeout of one write request. Default 10 s.</summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -77,6 +86,11 @@ internal sealed class SyncOptionsValidator : IValidateOptions<SyncOptions>
         if (options.InitialBackoff <= TimeSpan.Zero || options.MaxBackoff < options.InitialBackoff)
         {
             errors.AddError("Sync:InitialBackoff must be positive and not above Sync:MaxBackoff.");
+        }
+
+        if (options.MaxOutboxEntries < 100)
+        {
+            errors.AddError("Sync:MaxOutboxEntries must be at least 100.");
         }
 
         if (options.WriteTimeout <= TimeSpan.Zero)

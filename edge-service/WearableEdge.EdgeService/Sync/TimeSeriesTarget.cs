@@ -4,6 +4,7 @@ using InfluxDB.Client.Api.Domain;
 using InfluxDB.Client.Core.Exceptions;
 using Microsoft.Extensions.Options;
 using WearableEdge.Contracts;
+using WearableEdge.EdgeService.Features;
 using WearableEdge.EdgeService.Storage;
 
 namespace WearableEdge.EdgeService.Sync;
@@ -46,26 +47,34 @@ public sealed class TimeSeriesTarget : IOutboxTarget, IDisposable
 
     public bool IsReady => true;
 
-    public bool Takes(string action) => action is AlertTransition.Raised or AlertTransition.Escalated;
+    public bool Takes(string kind, string action) =>
+        kind == OutboxKind.VitalsSummary || (kind == OutboxKind.Alert && action is AlertTransition.Raised or AlertTransition.Escalated);
 
     public async Task DeliverAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
     {
-        var lines = entries.Select(entry =>
-        {
-            var alert = JsonSerializer.Deserialize(entry.Payload, ContractJsonContext.Default.AlertMessage)!;
-            return AlertLineProtocol.ToLine(alert, entry.EventAt, _pseudonymizer.Pseudonymize(alert.PatientId));
-        }).ToList();
+        var lines = entries.Select(ToLine).ToList();
         await _client.GetWriteApiAsync().WriteRecordsAsync(lines, WritePrecision.Ms, _options.Bucket, _options.Org, cancellationToken).ConfigureAwait(false);
     }
 
-    public string ErrorKind(Exception exception) => exception switch
+    public DeliveryFailure Classify(Exception exception) => exception switch
     {
-        HttpException { Status: > 0 } http => "http-" + http.Status,
-        HttpRequestException => "unreachable",
-        HttpException => "unreachable",
-        TaskCanceledException or TimeoutException => "timeout",
-        _ => exception.GetType().Name,
+        HttpException { Status: > 0 } http => new("http-" + http.Status, http.RetryAfter is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null),
+        HttpRequestException or HttpException => new("unreachable"),
+        TaskCanceledException or TimeoutException => new("timeout"),
+        _ => new(exception.GetType().Name),
     };
+
+    private string ToLine(OutboxEntry entry)
+    {
+        if (entry.Kind == OutboxKind.VitalsSummary)
+        {
+            var summary = JsonSerializer.Deserialize(entry.Payload, MinuteSummaryJsonContext.Default.MinuteSummary)!;
+            return VitalsLineProtocol.ToLine(summary, _pseudonymizer.Pseudonymize(summary.PatientId));
+        }
+
+        var alert = JsonSerializer.Deserialize(entry.Payload, ContractJsonContext.Default.AlertMessage)!;
+        return AlertLineProtocol.ToLine(alert, entry.EventAt, _pseudonymizer.Pseudonymize(alert.PatientId));
+    }
 
     public void Dispose() => _client.Dispose();
 }

@@ -51,7 +51,7 @@ internal sealed class RecordingOutboxTarget(string name, params string[] takes) 
         }
     }
 
-    public bool Takes(string action) => _takes.Contains(action);
+    public bool Takes(string kind, string action) => kind == OutboxKind.Alert && _takes.Contains(action);
 
     public Task DeliverAsync(IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
     {
@@ -69,5 +69,8 @@ internal sealed class RecordingOutboxTarget(string name, params string[] takes) 
         return Task.CompletedTask;
     }
 
-    public string ErrorKind(Exception exception) => FailureKind;
+    /// <summary>Retry-After the failures carry, as an HTTP store's 429 would; none by default.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    public DeliveryFailure Classify(Exception exception) => new(FailureKind, RetryAfter);
 }

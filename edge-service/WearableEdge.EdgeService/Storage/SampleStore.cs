@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+using WearableEdge.Clinical.Samples;
+
+namespace WearableEdge.EdgeService.Storage;
+
+/// <summary>
+/// Raw vital-sign samples on the gateway, for Storage:RawRetention. They are the local record of
+/// what the wearables sent; they are never synced upstream.
+/// </summary>
+public sealed class SampleStore(EdgeDatabase database)
+{
+    /// <summary>Appends samples in one transaction.</summary>
+    public async Task AppendAsync(IReadOnlyList<WearableSample> samples, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = """
+            INSERT INTO samples (patient_id, device_id, ts, received_at, heart_rate, spo2, respiration_rate, temperature, systolic_bp)
+            VALUES ($patient, $device, $ts, $received, $hr, $spo2, $rr, $temp, $sbp);
+            """;
+        var patient = insert.Parameters.Add("$patient", SqliteType.Text);
+        var device = insert.Parameters.Add("$device", SqliteType.Text);
+        var ts = insert.Parameters.Add("$ts", SqliteType.Integer);
+        insert.Parameters.AddWithValue("$received", receivedAt.ToUnixTimeMilliseconds());
+        var hr = insert.Parameters.Add("$hr", SqliteType.Real);
+        var spo2 = insert.Parameters.Add("$spo2", SqliteType.Real);
+        var rr = insert.Parameters.Add("$rr", SqliteType.Real);
+        var temp = insert.Parameters.Add("$temp", SqliteType.Real);
+        var sbp = insert.Parameters.Add("$sbp", SqliteType.Real);
+        foreach (var sample in samples)
+        {
+            patient.Value = sample.PatientId;
+            device.Value = sample.DeviceId;
+            ts.Value = sample.DeviceTime.ToUnixTimeMilliseconds();
+            hr.Value = (object?)sample.Vitals.HeartRate ?? DBNull.Value;
+            spo2.Value = (object?)sample.Vitals.SpO2 ?? DBNull.Value;
+            rr.Value = (object?)sample.Vitals.RespirationRate ?? DBNull.Value;
+            temp.Value = (object?)sample.Vitals.Temperature ?? DBNull.Value;
+            sbp.Value = (object?)sample.Vitals.SystolicBp ?? DBNull.Value;
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes at most <paramref name="batchSize"/> samples that arrived before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = """
+            DELETE FROM samples WHERE rowid IN (
+                SELECT rowid FROM samples WHERE received_at < $cutoff ORDER BY received_at LIMIT $batch);
+            """;
+        delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
+        delete.Parameters.AddWithValue("$batch", batchSize);
+        return await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Number of raw samples held.</summary>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM samples;";
+        return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+}
