@@ -23,6 +23,11 @@ public static class OutboxKind
 /// <param name="Attempts">Failed deliveries so far.</param>
 public sealed record OutboxEntry(long Id, string Target, string Kind, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts);
 
+/// <summary>What became of a batch of summaries offered to the outbox.</summary>
+/// <param name="Queued">New summaries queued.</param>
+/// <param name="Shed">Summaries shed, older queued ones and new ones together.</param>
+public sealed record SummaryAdmission(int Queued, int Shed);
+
 /// <summary>A minute summary to queue for a target.</summary>
 /// <param name="MinuteStart">Device time of the minute: the point's timestamp.</param>
 /// <param name="Payload">JSON payload.</param>
@@ -110,19 +115,24 @@ public sealed class OutboxStore(EdgeDatabase database)
             [("$next", nextAttemptAt.ToUnixTimeMilliseconds()), ("$error", error)], cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>As <see cref="AdmitSummariesAsync"/>; returns how many summaries, old and new, were shed.</summary>
+    public async Task<int> AddSummariesAsync(
+        string target, IReadOnlyList<OutboxSummary> summaries, int maxUnsynced, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        (await AdmitSummariesAsync(target, summaries, maxUnsynced, now, cancellationToken).ConfigureAwait(false)).Shed;
+
     /// <summary>
     /// Queues minute summaries for <paramref name="target"/>, keeping the outbox within
     /// <paramref name="maxUnsynced"/> undelivered entries: the oldest pending summaries are shed
     /// to make room, then the new ones if only alerts are left. Alerts are never shed.
-    /// Returns how many summaries were shed.
+    /// Returns how many of the new summaries were queued, and how many summaries were shed in all.
     /// </summary>
-    public async Task<int> AddSummariesAsync(
+    public async Task<SummaryAdmission> AdmitSummariesAsync(
         string target, IReadOnlyList<OutboxSummary> summaries, int maxUnsynced, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summaries);
         if (summaries.Count == 0)
         {
-            return 0;
+            return new SummaryAdmission(0, 0);
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -174,7 +184,7 @@ public sealed class OutboxStore(EdgeDatabase database)
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return shed;
+        return new SummaryAdmission(kept.Count, shed);
     }
 
     /// <summary>Entries not yet delivered, over all targets: the size the outbox bound applies to.</summary>

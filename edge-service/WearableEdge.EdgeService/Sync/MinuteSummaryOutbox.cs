@@ -34,13 +34,13 @@ internal sealed class MinuteSummaryOutbox(
                 batch.Add(new OutboxSummary(summary.MinuteStart, JsonSerializer.Serialize(summary, MinuteSummaryJsonContext.Default.MinuteSummary)));
             }
 
-            var shed = await outbox.AddSummariesAsync(
+            var admission = await outbox.AdmitSummariesAsync(
                 TimeSeriesTarget.TargetName, batch, options.Value.MaxOutboxEntries, timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-            metrics.Summary("queued", batch.Count - shed);
-            if (shed > 0)
+            metrics.Summary("queued", admission.Queued);
+            if (admission.Shed > 0)
             {
-                metrics.Summary("shed", shed);
-                Log.SummariesShed(logger, options.Value.MaxOutboxEntries, shed);
+                metrics.Summary("shed", admission.Shed);
+                Log.SummariesShed(logger, options.Value.MaxOutboxEntries, admission.Shed);
             }
 
             batch.Clear();

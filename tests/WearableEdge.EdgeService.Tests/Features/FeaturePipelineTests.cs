@@ -125,4 +125,123 @@ public sealed class FeaturePipelineTests
         Assert.Throws<ArgumentNullException>(() => FeaturePipeline.WindowPerPatient(input, null!, _ => { }));
         Assert.Throws<ArgumentNullException>(() => FeaturePipeline.WindowPerPatient(input, WindowSpec.Default, null!));
     }
+
+    /// <summary>Pushes the samples through the query with one-minute summaries on; returns everything it emitted, in order.</summary>
+    private static List<PatientWindow> RunWithMinutes(IEnumerable<WearableSample> samples)
+    {
+        var emitted = new List<PatientWindow>();
+        using var input = new Subject<WearableSample>();
+        using var subscription = FeaturePipeline
+            .WindowPerPatient(input, WindowSpec.Default, MinuteSummary.Spec(WindowSpec.Default), _ => { })
+            .Subscribe(emitted.Add);
+        foreach (var sample in samples)
+        {
+            input.OnNext(sample);
+        }
+
+        return emitted;
+    }
+
+    /// <summary>Three minutes of 1 Hz samples from T0, and past the allowed lateness so the third minute closes too.</summary>
+    private static List<WearableSample> ThreeMinutes(string patientId = "p-a") =>
+        [.. Enumerable.Range(0, 186).Select(s => Sample(patientId, s, 60 + (s % 10)))];
+
+    [Fact]
+    public void WindowPerPatient_WithMinuteSpec_GivesFullMinuteSummariesOnMinuteStarts()
+    {
+        var emitted = RunWithMinutes(ThreeMinutes());
+
+        var minutes = emitted.Where(w => w.IsMinuteSummary).Select(w => w.Window).ToList();
+        Assert.Equal([T0, T0.AddMinutes(1), T0.AddMinutes(2)], minutes.Select(m => m.WindowStart));
+        Assert.All(minutes, m =>
+        {
+            Assert.Equal(0, m.WindowStart.Second);
+            Assert.Equal(0, m.WindowStart.Millisecond);
+            Assert.Equal(TimeSpan.FromMinutes(1), m.WindowEnd - m.WindowStart);
+            Assert.Equal(60, m.SampleCount);
+            Assert.Equal(1, m.Coverage);
+            Assert.Equal(1, m.Get(VitalSign.HeartRate)!.Coverage);
+            Assert.Equal(64.5, m.Get(VitalSign.HeartRate)!.Mean, 9);
+            Assert.Equal(60, m.Get(VitalSign.HeartRate)!.Min);
+            Assert.Equal(69, m.Get(VitalSign.HeartRate)!.Max);
+        });
+    }
+
+    [Fact]
+    public void WindowPerPatient_WithMinuteSpec_AlertWindowsAreUnchanged()
+    {
+        var samples = ThreeMinutes("p-a").Concat(ThreeMinutes("p-b")).OrderBy(s => s.DeviceTime).ToList();
+
+        var withMinutes = RunWithMinutes(samples).Where(w => !w.IsMinuteSummary).Select(w => w.Window).ToList();
+        var (without, _) = Run(samples);
+
+        Assert.NotEmpty(without);
+        AssertSameWindows(without, withMinutes);
+        Assert.All(withMinutes, w => Assert.Equal(TimeSpan.FromSeconds(60), w.WindowEnd - w.WindowStart));
+    }
+
+    [Fact]
+    public void WindowPerPatient_WithMinuteSpec_DispositionsAreThoseOfAlertWindows()
+    {
+        var samples = ThreeMinutes();
+        samples.Insert(100, Sample("p-a", 50, 200));
+        var dispositions = new List<SampleDisposition>();
+        using var input = new Subject<WearableSample>();
+        using var subscription = FeaturePipeline
+            .WindowPerPatient(input, WindowSpec.Default, MinuteSummary.Spec(WindowSpec.Default), dispositions.Add)
+            .Subscribe(_ => { });
+
+        foreach (var sample in samples)
+        {
+            input.OnNext(sample);
+        }
+
+        Assert.Equal(samples.Count, dispositions.Count);
+        Assert.Equal(1, dispositions.Count(d => d == SampleDisposition.Duplicate));
+    }
+
+    [Fact]
+    public void WindowPerPatient_WithMinuteSpec_DuplicatesAreNotCountedTwiceInSummaries()
+    {
+        var samples = ThreeMinutes();
+        // A re-sent batch: the same device times again, with a value that would show if it were counted.
+        samples.InsertRange(40, Enumerable.Range(10, 20).Select(s => Sample("p-a", s, 200)));
+
+        var first = RunWithMinutes(samples).First(w => w.IsMinuteSummary).Window;
+
+        Assert.Equal(T0, first.WindowStart);
+        Assert.Equal(60, first.SampleCount);
+        Assert.Equal(60, first.Get(VitalSign.HeartRate)!.Count);
+        Assert.Equal(69, first.Get(VitalSign.HeartRate)!.Max);
+        Assert.Equal(64.5, first.Get(VitalSign.HeartRate)!.Mean, 9);
+        Assert.Equal(1, first.Coverage);
+    }
+
+    [Fact]
+    public void WindowPerPatient_WithMinuteSpecAndGap_MinuteCoverageShowsMissingSamples()
+    {
+        // 45 of the first minute's 60 slots, then two full minutes.
+        var samples = ThreeMinutes().Where(s => s.DeviceTime < T0.AddSeconds(45) || s.DeviceTime >= T0.AddSeconds(60)).ToList();
+
+        var minutes = RunWithMinutes(samples).Where(w => w.IsMinuteSummary).Select(w => w.Window).ToList();
+
+        Assert.Equal(0.75, minutes[0].Coverage, 9);
+        Assert.Equal(1, minutes[1].Coverage);
+    }
+
+    [Fact]
+    public void WindowPerPatient_WithoutMinuteSpec_EmitsNoSummaries()
+    {
+        var emitted = new List<PatientWindow>();
+        using var input = new Subject<WearableSample>();
+        using var subscription = FeaturePipeline.WindowPerPatient(input, WindowSpec.Default, minuteSpec: null, _ => { }).Subscribe(emitted.Add);
+
+        foreach (var sample in ThreeMinutes())
+        {
+            input.OnNext(sample);
+        }
+
+        Assert.NotEmpty(emitted);
+        Assert.DoesNotContain(emitted, w => w.IsMinuteSummary);
+    }
 }

@@ -70,4 +70,37 @@ public sealed class AlertLineProtocolTests
     [Fact]
     public void ToLine_EmptyPseudonym_Throws() =>
         Assert.Throws<ArgumentException>(() => AlertLineProtocol.ToLine(TestAlerts.Alert(), EventAt, ""));
+
+    [Fact]
+    public void ToLine_ModelAlertWithInterval_AddsProbabilityAndBounds()
+    {
+        var alert = TestAlerts.Alert(priority: "high", score: 7) with { Probability = 0.42, ProbabilityLower = 0.3, ProbabilityUpper = 0.55 };
+
+        var line = AlertLineProtocol.ToLine(alert, EventAt, "p-5f1e");
+
+        Assert.Equal(
+            "alert,patient=p-5f1e,type=news2,priority=high,source=news2-alert score=7,late=0i,parameters=2i,probability=0.42,probability_lower=0.3,probability_upper=0.55 1740816005123",
+            line);
+    }
+
+    [Fact]
+    public void ToLine_ProbabilityWithoutInterval_AddsProbabilityOnly()
+    {
+        var alert = TestAlerts.Alert() with { Probability = 0.8 };
+
+        var line = AlertLineProtocol.ToLine(alert, EventAt, "p-1");
+
+        Assert.Contains(",parameters=2i,probability=0.8 ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("probability_lower", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("probability_upper", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToLine_RuleAlert_HasNoProbabilityFields()
+    {
+        var line = AlertLineProtocol.ToLine(TestAlerts.Alert(), EventAt, "p-1");
+
+        Assert.DoesNotContain("probability", line, StringComparison.Ordinal);
+        Assert.EndsWith("parameters=2i 1740816005123", line, StringComparison.Ordinal);
+    }
 }

@@ -167,6 +167,58 @@ public sealed class OutboxDispatcherTests : IAsyncDisposable
         await Polling.WaitUntilAsync(() => target.Delivered.Count == 1, "the signal woke the dispatcher with fake time standing still");
     }
 
+    [Fact]
+    public async Task Dispatcher_FailureWithRetryAfterLongerThanBackoff_WaitsForRetryAfter()
+    {
+        var target = new RecordingOutboxTarget("tsdb") { FailuresBeforeSuccess = 1, RetryAfter = TimeSpan.FromSeconds(30) };
+        var (database, outbox, alerts) = await StoreAsync(target);
+        await RecordAlertsAsync(alerts, 1);
+        var failedAt = _time.GetUtcNow();
+        var timers = _time.TimersCreated;
+
+        var dispatcher = await StartAsync(target, outbox, Settings with { InitialBackoff = TimeSpan.FromMilliseconds(100) });
+        await Polling.WaitUntilAsync(() => _time.TimersCreated > timers, "the dispatcher failed once and is waiting for the next poll");
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT attempts FROM outbox;"));
+
+        // Back-off alone would retry after 80–120 ms; the target asked for 30 s.
+        var nextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(await SqlQueries.CountAsync(database, "SELECT next_attempt_at FROM outbox;"));
+        Assert.True(nextAttempt >= failedAt.AddSeconds(30), $"next attempt at {nextAttempt:O}, failure at {failedAt:O}");
+
+        // Each poll creates one timer: a new one means the dispatcher looked again at the advanced time.
+        for (var second = 0; second < 10; second++)
+        {
+            var waiting = _time.TimersCreated;
+            AdvanceOnePoll();
+            await Polling.WaitUntilAsync(() => _time.TimersCreated > waiting, "the dispatcher polled after one more second");
+        }
+
+        Assert.Equal(1, target.Attempts);
+        Assert.Empty(target.Delivered);
+        Assert.Equal(1, (await outbox.BacklogAsync("tsdb", TestContext.Current.CancellationToken)).Pending);
+
+        await Polling.WaitUntilAsync(() => target.Delivered.Count == 1, "the entry was delivered once Retry-After had passed", AdvanceOnePoll);
+        Assert.Equal(2, target.Attempts);
+        Assert.True(_time.GetUtcNow() >= failedAt.AddSeconds(30));
+        Assert.Equal(1, dispatcher.Status.ErrorsByKind[RecordingOutboxTarget.FailureKind]);
+    }
+
+    [Fact]
+    public async Task Dispatcher_FailureWithRetryAfterShorterThanBackoff_WaitsForBackoff()
+    {
+        var target = new RecordingOutboxTarget("tsdb") { FailuresBeforeSuccess = 1, RetryAfter = TimeSpan.FromMilliseconds(10) };
+        var (database, outbox, alerts) = await StoreAsync(target);
+        await RecordAlertsAsync(alerts, 1);
+        var failedAt = _time.GetUtcNow();
+
+        await StartAsync(target, outbox, Settings with { InitialBackoff = TimeSpan.FromSeconds(5), MaxBackoff = TimeSpan.FromSeconds(60) });
+        await Polling.WaitUntilAsync(
+            async () => await SqlQueries.CountAsync(database, "SELECT attempts FROM outbox;") == 1,
+            "the failure was recorded");
+
+        var nextAttempt = DateTimeOffset.FromUnixTimeMilliseconds(await SqlQueries.CountAsync(database, "SELECT next_attempt_at FROM outbox;"));
+        Assert.InRange(nextAttempt - failedAt, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(6));
+    }
+
     /// <summary>Counts timers created, so a test knows the dispatcher is waiting rather than mid-pass.</summary>
     private sealed class TimerCountingTimeProvider(DateTimeOffset start) : FakeTimeProvider(start)
     {

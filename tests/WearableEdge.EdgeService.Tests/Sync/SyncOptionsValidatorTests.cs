@@ -114,4 +114,24 @@ public sealed class SyncOptionsValidatorTests : IDisposable
 
         Assert.Equal("from-file-0123456789"u8.ToArray(), key);
     }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(99)]
+    public void Validate_MaxOutboxEntriesBelow100_NamesSyncMaxOutboxEntries(int max)
+    {
+        using var _ = SiteKeyEnvironment.Set("0123456789abcdef0123456789abcdef");
+
+        var result = Validate(new SyncOptions { Url = "http://127.0.0.1:8086", MaxOutboxEntries = max });
+
+        Assert.StartsWith("Sync:MaxOutboxEntries", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_MaxOutboxEntries100_Succeeds()
+    {
+        using var _ = SiteKeyEnvironment.Set("0123456789abcdef0123456789abcdef");
+
+        Assert.True(Validate(new SyncOptions { Url = "http://127.0.0.1:8086", MaxOutboxEntries = 100 }).Succeeded);
+    }
 }

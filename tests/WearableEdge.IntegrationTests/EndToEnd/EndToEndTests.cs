@@ -75,7 +75,7 @@ public sealed class EndToEndTests(MosquittoFixture mosquitto, VictoriaMetricsFix
             ct);
         Assert.NotNull(unsynced);
         var queued = Convert.ToInt32(
-            (await service.QueryStoreAsync("SELECT COUNT(*) FROM outbox WHERE target = 'tsdb'", ct))[0][0], CultureInfo.InvariantCulture);
+            (await service.QueryStoreAsync("SELECT COUNT(*) FROM outbox WHERE target = 'tsdb' AND kind = 'alert'", ct))[0][0], CultureInfo.InvariantCulture);
         Assert.True(queued >= 1);
 
         var pseudonym = new PatientPseudonymizer(Encoding.UTF8.GetBytes(EdgeServiceInstance.SiteKey)).Pseudonymize("patient-002");
@@ -85,6 +85,14 @@ public sealed class EndToEndTests(MosquittoFixture mosquitto, VictoriaMetricsFix
         Assert.DoesNotContain("patient-002", export, StringComparison.Ordinal);
         Assert.Contains("\"source\":\"news2-band\"", export, StringComparison.Ordinal);
         Assert.Contains(alert.RaisedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), export, StringComparison.Ordinal);
+
+        // Trends upstream: one vitals_1m point per patient-minute, under the pseudonym; the raw
+        // samples stay in the gateway's store.
+        var minutes = await victoriaMetrics.Store.WaitForExportAsync(
+            $"vitals_1m_heart_rate_mean{{patient=\"{pseudonym}\"}}", text => PointCount(text) >= 8, Patience, ct);
+        Assert.InRange(PointCount(minutes), 8, 10);
+        var raw = await service.QueryStoreAsync("SELECT COUNT(*) FROM samples WHERE patient_id = 'patient-002'", ct);
+        Assert.True(Convert.ToInt64(raw[0][0], CultureInfo.InvariantCulture) >= 9 * 60, $"raw samples stored: {raw[0][0]}");
 
         var health = await service.GetJsonAsync("health", ct);
         var tsdb = health.GetProperty("sync").GetProperty("targets").EnumerateArray().Single(t => t.GetProperty("target").GetString() == "tsdb");
