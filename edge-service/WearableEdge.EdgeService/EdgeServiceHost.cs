@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Demo;
+using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
 namespace WearableEdge.EdgeService;
@@ -67,6 +68,34 @@ public static class EdgeServiceHost
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetService<IStartupValidator>()?.Validate();
+    }
+
+    /// <summary>
+    /// Prints the local patient id behind <paramref name="pseudonym"/>, using the configured site
+    /// key and data folder; exit code 0 when found, 1 when not, 2 on a configuration error.
+    /// </summary>
+    public static async Task<int> ResolvePseudonymAsync(string[] args, string pseudonym)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(args);
+        var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var sync = builder.Configuration.GetSection(SyncOptions.SectionName).Get<SyncOptions>() ?? new SyncOptions();
+        if (PatientPseudonymizer.ReadSiteKey(sync) is not { Length: >= PatientPseudonymizer.MinimumKeyBytes } key)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Sync:SiteKeyFile: no site key of at least {PatientPseudonymizer.MinimumKeyBytes} bytes in {SyncOptions.SiteKeyEnvironmentVariable} or Sync:SiteKeyFile.").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (!File.Exists(storage.DatabasePath))
+        {
+            await Console.Error.WriteLineAsync($"Storage:DataDirectory: no local store at {storage.DatabasePath}.").ConfigureAwait(false);
+            return 2;
+        }
+
+        var patientId = await PseudonymLookup.ResolveAsync(new EdgeDatabase(Options.Create(storage)), new PatientPseudonymizer(key), pseudonym).ConfigureAwait(false);
+        Console.WriteLine(patientId ?? $"{pseudonym}: no patient in the local store has this pseudonym under this site key.");
+        return patientId is null ? 1 : 0;
     }
 
     /// <summary>The addresses the HTTP server listens on, once started.</summary>

@@ -1,5 +1,11 @@
 using WearableEdge.EdgeService;
 
+// `resolve-pseudonym p-…`: which local patient an upstream pseudonym stands for (gateway only).
+if (args is ["resolve-pseudonym", var pseudonym, ..])
+{
+    return await EdgeServiceHost.ResolvePseudonymAsync(args[2..], pseudonym);
+}
+
 WebApplication app;
 try
 {
