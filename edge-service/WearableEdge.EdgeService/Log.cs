@@ -47,6 +47,9 @@ internal static partial class Log
     [LoggerMessage(1051, LogLevel.Warning, "Outbox target {Target}: delivery of {Count} entries failed ({ErrorKind}); next attempt in {Delay}")]
     public static partial void OutboxDeliveryFailed(ILogger logger, string target, int count, string errorKind, TimeSpan delay);
 
+    [LoggerMessage(1055, LogLevel.Error, "Outbox target {Target}: the local store failed; retrying at the next poll")]
+    public static partial void OutboxStoreFailed(ILogger logger, Exception exception, string target);
+
     [LoggerMessage(1052, LogLevel.Information, "Outbox: {Count} entries were in flight at start-up and go back to pending")]
     public static partial void OutboxRecovered(ILogger logger, int count);
 

@@ -72,9 +72,18 @@ public sealed class OutboxDispatcher(
         {
             var wake = signal.Next;
             var delivered = false;
-            if (target.IsReady)
+            try
             {
-                delivered = await DispatchBatchAsync(stoppingToken).ConfigureAwait(false);
+                if (target.IsReady)
+                {
+                    delivered = await DispatchBatchAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException && !stoppingToken.IsCancellationRequested)
+            {
+                // The local store is busy or failing: the entries keep their state; try again at the next poll.
+                Status.Failed(timeProvider.GetUtcNow(), "local-store");
+                Log.OutboxStoreFailed(logger, e, target.Name);
             }
 
             if (!delivered)
@@ -97,7 +106,12 @@ public sealed class OutboxDispatcher(
         {
             await target.DeliverAsync(batch, stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping mid-delivery: the entries stay in flight and go back to pending at the next start.
+            return false;
+        }
+        catch (Exception e)
         {
             var failure = target.Classify(e);
             var kind = failure.Kind;
