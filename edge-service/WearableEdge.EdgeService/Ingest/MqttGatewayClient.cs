@@ -21,6 +21,9 @@ public sealed class MqttGatewayClient : BackgroundService
     private readonly MqttOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<MqttGatewayClient> _logger;
+    /// <summary>TCP send and receive buffer of the broker connection.</summary>
+    private const int SocketBufferBytes = 1024 * 1024;
+
     private volatile bool _stopping;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -136,7 +139,13 @@ public sealed class MqttGatewayClient : BackgroundService
             builder = builder.WithCredentials(_options.Username, _options.Password);
         }
 
-        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
+        var options = builder.Build();
+
+        // MQTTnet's default 8 KiB socket buffers let Linux TCP stall on loopback under load: the
+        // advertised window drops below one segment and the broker stops sending (measured with
+        // ss during the fault tests). A 1 MiB buffer keeps a busy ward flowing.
+        ((MqttClientTcpOptions)options.ChannelOptions).BufferSize = SocketBufferBytes;
+        var connected = await _client.ConnectAsync(options, cancellationToken).ConfigureAwait(false);
         if (connected.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"The broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
