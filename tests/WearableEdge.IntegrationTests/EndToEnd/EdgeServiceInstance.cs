@@ -70,27 +70,8 @@ internal sealed class EdgeServiceInstance : IAsyncDisposable
     }
 
     /// <summary>Runs one query on the service's SQLite file, read-only, as an operator would.</summary>
-    public async Task<List<object?[]>> QueryStoreAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Mode=ReadOnly;Pooling=False");
-        await connection.OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> QueryStoreAsync(string sql, CancellationToken cancellationToken) =>
+        Faults.StoreQuery.RunAsync(DatabasePath, sql, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
