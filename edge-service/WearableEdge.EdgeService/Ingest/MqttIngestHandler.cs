@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using WearableEdge.Clinical.Samples;
@@ -22,6 +23,7 @@ public sealed class MqttIngestHandler(
     PatientBoard board,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<MqttIngestHandler> logger)
 {
     public async Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -48,7 +50,9 @@ public sealed class MqttIngestHandler(
                 {
                     // The raw record keeps what arrived; the windows drop duplicates and count them.
                     rawSamples.Enqueue(sample);
-                    await samples.WriteAsync(sample).ConfigureAwait(false);
+                    // Waits while the feature stage is behind (back-pressure), but not past shutdown:
+                    // an unacknowledged QoS 1 message is sent again by the broker after a restart.
+                    await samples.WriteAsync(sample, lifetime.ApplicationStopping).ConfigureAwait(false);
                 }
 
                 break;
