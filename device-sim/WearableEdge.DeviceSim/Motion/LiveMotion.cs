@@ -2,7 +2,7 @@ namespace WearableEdge.DeviceSim.Motion;
 
 /// <summary>
 /// One live patient's accelerometer stream: resting (sitting in a chair or in bed, with small
-/// gestures and breathing) in stretches of 30–120 s, and each scripted fall rendered by
+/// gestures and breathing), rendered 5 s at a time, and each scripted fall rendered by
 /// <see cref="MotionSynthesizer.Fall"/> so that its impact sample is the event's onset and the
 /// wearer stays down for the event's duration, then gets up and rests again. Samples are
 /// rendered ahead in whole stretches and handed out in order, so the stream does not depend on
@@ -12,7 +12,6 @@ internal sealed class LiveMotion
 {
     private const long SampleTicks = TimeSpan.TicksPerSecond / MotionSynthesizer.RateHz;
 
-    private readonly Random _random;
     private readonly MotionBuffer _buffer = new();
     private readonly MotionSynthesizer _synthesizer;
     private readonly List<(long Impact, int LyingSamples)> _falls;
@@ -24,7 +23,6 @@ internal sealed class LiveMotion
     /// <param name="falls">The patient's scripted falls: onset (the impact) and duration (time down).</param>
     public LiveMotion(Random random, IEnumerable<ScenarioEvent> falls)
     {
-        _random = random;
         _synthesizer = new MotionSynthesizer(random, _buffer);
         var sorted = falls.OrderBy(e => e.Onset).ToList();
         _falls = [];
@@ -56,7 +54,7 @@ internal sealed class LiveMotion
         }
 
         _read += x.Length;
-        if (_read >= 16 * 1024)
+        if (_read == _buffer.Count || _read >= 1024)
         {
             _buffer.DropFront(_read);
             _read = 0;
@@ -90,5 +88,6 @@ internal sealed class LiveMotion
         _synthesizer.Rest(RestingStretch());
     }
 
-    private int RestingStretch() => _random.Next(30, 121) * MotionSynthesizer.RateHz;
+    /// <summary>Resting is rendered in short stretches so a ward of thousands holds little motion in memory.</summary>
+    private static int RestingStretch() => 5 * MotionSynthesizer.RateHz;
 }

@@ -3,9 +3,9 @@ namespace WearableEdge.DeviceSim.Motion;
 /// <summary>A growable tri-axial sample buffer, g: the synthesizer appends, the reader takes from the front.</summary>
 internal sealed class MotionBuffer
 {
-    private float[] _x = new float[4096];
-    private float[] _y = new float[4096];
-    private float[] _z = new float[4096];
+    private float[] _x = new float[512];
+    private float[] _y = new float[512];
+    private float[] _z = new float[512];
 
     /// <summary>Samples held.</summary>
     public int Count { get; private set; }

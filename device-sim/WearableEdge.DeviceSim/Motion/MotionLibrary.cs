@@ -103,7 +103,7 @@ public static class MotionLibrary
         Everyday(random, synthesizer, episodes, total);
         buffer.TruncateAt(total);
         var (x, y, z) = buffer.ToArrays();
-        return new MotionRecording(SampleRateHz, x, y, z, episodes);
+        return new MotionRecording(SampleRateHz, x, y, z, episodes) { Placement = synthesizer.Placement };
     }
 
     /// <summary>The sample index at <paramref name="offset"/> from the start (floor).</summary>

@@ -2,13 +2,6 @@ using WearableEdge.DeviceSim.Physiology;
 
 namespace WearableEdge.DeviceSim.Motion;
 
-/// <summary>Where the device is worn; drawn once per recording (or per live patient).</summary>
-internal enum Placement
-{
-    Chest,
-    Wrist,
-}
-
 /// <summary>What the wearer and the device are doing between activities.</summary>
 internal enum Posture
 {
@@ -84,6 +77,9 @@ internal sealed class MotionSynthesizer
     /// <summary>Slow posture shifts while resting: about one every 2 minutes.</summary>
     private const double PostureShiftsPerSecond = 0.5 / 60;
 
+    /// <summary>The longest small gesture, samples.</summary>
+    private static readonly int LongestGesture = Seconds(1.5);
+
     private readonly Random _random;
     private readonly MotionBuffer _buffer;
 
@@ -106,11 +102,11 @@ internal sealed class MotionSynthesizer
     {
         _random = random;
         _buffer = buffer;
-        Placement = random.NextDouble() < 0.5 ? Placement.Chest : Placement.Wrist;
+        Placement = random.NextDouble() < 0.5 ? DevicePlacement.Chest : DevicePlacement.Wrist;
 
         // Chest strap: y along the body's long axis, z out of the chest. Watch with the arm at the
         // side: x along the forearm. A mounting tilt of up to 20° either way.
-        var (up, forward) = Placement == Placement.Chest
+        var (up, forward) = Placement == DevicePlacement.Chest
             ? (new Vec3(0, 1, 0), new Vec3(0, 0, 1))
             : (new Vec3(-1, 0, 0), new Vec3(0, 1, 0));
         var tiltAxis = RandomUnit();
@@ -123,10 +119,10 @@ internal sealed class MotionSynthesizer
         // a wrist resting on the body far less. This is the "small breathing movement" of lying still.
         _breathAxis = RandomUnit();
         _breathHz = Uniform(12, 20) / 60;
-        _breathRadians = Radians(Placement == Placement.Chest ? Uniform(0.5, 1.5) : Uniform(0.1, 0.4));
+        _breathRadians = Radians(Placement == DevicePlacement.Chest ? Uniform(0.5, 1.5) : Uniform(0.1, 0.4));
     }
 
-    public Placement Placement { get; }
+    public DevicePlacement Placement { get; }
 
     public Posture Posture { get; private set; } = Posture.Upright;
 
@@ -153,12 +149,13 @@ internal sealed class MotionSynthesizer
 
         while (Position < end)
         {
+            // A movement starts only if it fits before the end, so a stretch cut short never cuts one.
             var draw = _random.NextDouble();
-            if (draw < GesturesPerSecond * Dt)
+            if (draw < GesturesPerSecond * Dt && end - Position >= LongestGesture)
             {
                 Gesture(end);
             }
-            else if (draw < (GesturesPerSecond + PostureShiftsPerSecond) * Dt)
+            else if (draw < (GesturesPerSecond + PostureShiftsPerSecond) * Dt && end - Position >= Seconds(3))
             {
                 // A posture shift: 5–20° over 1.5–3 s.
                 var target = Vec3.Rotate(_up, Vec3.Perpendicular(_up), Radians(Uniform(-20, 20)));
@@ -232,7 +229,7 @@ internal sealed class MotionSynthesizer
         var (axis, angle) = FallRotation();
         var upright = _up;
         var lying = Vec3.Rotate(upright, axis, angle);
-        if (Placement == Placement.Wrist)
+        if (Placement == DevicePlacement.Wrist)
         {
             // The arm lands anywhere: reaching out, under the body, above the head.
             lying = Vec3.Rotate(lying, RandomUnit(), Radians(Uniform(0, 70)));
@@ -255,7 +252,7 @@ internal sealed class MotionSynthesizer
 
         // Descent: |a| falls to the depth within the first 40 % and stays there until impact.
         var depth = Uniform(0.05, 0.45);
-        var flail = Placement == Placement.Wrist ? Uniform(0.05, 0.15) : Uniform(0.01, 0.05);
+        var flail = Placement == DevicePlacement.Wrist ? Uniform(0.05, 0.15) : Uniform(0.01, 0.05);
         var flailDirection = RandomUnit();
         start = Position;
         var fallEnd = start + plan.FreeFallSamples;
@@ -268,7 +265,7 @@ internal sealed class MotionSynthesizer
 
         // Impact: the floor pushes along the new "up"; the sample at the impact carries the peak.
         var impact = Position;
-        var peak = Placement == Placement.Chest ? Uniform(3, 7) : Uniform(3.5, 9);
+        var peak = Placement == DevicePlacement.Chest ? Uniform(3, 7) : Uniform(3.5, 9);
         var lyingEnd = impact + plan.LyingSamples;
         var impactUp = Vec3.Slerp(stumbleUp, lying, 0.9);
         var direction = (lying + (RandomUnit() * 0.35)).Normalized;
@@ -360,14 +357,14 @@ internal sealed class MotionSynthesizer
             Pulse(upright, Seconds(Uniform(0.15, 0.25)), Uniform(0.8, 1.8));
             var flightEnd = Position + Seconds(Uniform(0.2, 0.45));
             var level = Uniform(0.02, 0.25);
-            var swing = RandomUnit() * (Placement == Placement.Wrist ? Uniform(0.05, 0.15) : 0.02);
+            var swing = RandomUnit() * (Placement == DevicePlacement.Wrist ? Uniform(0.05, 0.15) : 0.02);
             var start = Position;
             while (Position < flightEnd)
             {
                 Emit(upright, level, swing * Math.Sin(Math.PI * Fraction(start, flightEnd)));
             }
 
-            var landing = Placement == Placement.Chest ? Uniform(2.5, 5) : Uniform(3, 7);
+            var landing = Placement == DevicePlacement.Chest ? Uniform(2.5, 5) : Uniform(3, 7);
             Thud(Vec3.Rotate(upright, RandomUnit(), Radians(Uniform(0, 5))), landing, Uniform(0.04, 0.09), Uniform(4, 8), Seconds(0.4));
             var pauseEnd = Position + Seconds(Uniform(0.3, 1));
             Still(pauseEnd, gestures: false);
@@ -497,7 +494,7 @@ internal sealed class MotionSynthesizer
             var linear = (forward * (envelope * gait.ForwardG * Math.Sin((2 * Math.PI * frac) + 1)))
                 + (side * (envelope * gait.SideG * Math.Sin(Math.PI * phase)));
             var deviceUp = Vec3.Slerp(from, up, Smooth(Math.Min(1, n / (double)envelopeSamples)));
-            if (Placement == Placement.Wrist)
+            if (Placement == DevicePlacement.Wrist)
             {
                 // The arm swings as a pendulum at the stride rate (half the step rate): it tilts the
                 // device and adds the tangential (θ'' r) and centripetal (θ'² r) acceleration.
@@ -554,7 +551,7 @@ internal sealed class MotionSynthesizer
         var onBody = Posture != Posture.OffBody;
         while (Position < end)
         {
-            if (gestures && onBody && _random.NextDouble() < GesturesPerSecond * Dt)
+            if (gestures && onBody && _random.NextDouble() < GesturesPerSecond * Dt && end - Position >= LongestGesture)
             {
                 Gesture(end);
             }
@@ -568,7 +565,7 @@ internal sealed class MotionSynthesizer
     /// <summary>A small movement of 0.4–1.5 s at 1–3 Hz, leaving the device turned a little.</summary>
     private void Gesture(long end)
     {
-        var wrist = Placement == Placement.Wrist;
+        var wrist = Placement == DevicePlacement.Wrist;
         var amplitude = wrist ? Uniform(0.05, 0.35) : Uniform(0.02, 0.1);
         var hz = Uniform(1, 3);
         var direction = RandomUnit();

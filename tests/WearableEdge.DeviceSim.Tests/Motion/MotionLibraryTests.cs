@@ -128,7 +128,7 @@ public sealed class MotionLibraryTests
             var (_, m, episode) = d;
             var impact = Index(episode.Impact!.Value);
             var freeFall = MotionSignal.RunBelowBefore(m, impact, 0.2, slack: 0);
-            var still = MotionSignal.Std(m, impact + 50, Index(episode.End));
+            var still = MotionSignal.Std(m, impact + (2 * 50), Index(episode.End));
 
             Assert.True(freeFall >= 0.25, $"{episode}: {freeFall:F2} s below 0.2 g before impact");
             Assert.True(m[impact] >= 8, $"{episode}: impact {m[impact]:F1} g");
