@@ -203,11 +203,11 @@ internal sealed class MotionSynthesizer
         StumbleSamples: Seconds(Uniform(0.15, 0.4)),
         // Descent from loss of balance to impact. With the |a| profile below, the time under
         // 0.6 g is about 0.3–0.55 s: the published "free fall" phase of a few hundred ms.
-        FreeFallSamples: Seconds(Uniform(0.4, 0.7)),
+        FreeFallSamples: Seconds(Uniform(0.45, 0.7)),
         LyingSamples: lyingSamples);
 
     /// <summary>
-    /// A fall: walking or standing, a stumble, a descent with |a| dropping to 0.05–0.45 g while
+    /// A fall: walking or standing, a stumble, a descent with |a| dropping to 0.1–0.5 g while
     /// the body turns 65–110° (forward, backward or sideways), an impact of 3–7 g (chest) or
     /// 3.5–9 g (wrist) with a damped rebound and sometimes a second, smaller hit, then lying in
     /// the new orientation with breathing only; after 10 s some wearers move a little or try to get up.
@@ -250,9 +250,11 @@ internal sealed class MotionSynthesizer
             Emit(stumbleUp, 1 + (0.15 * Math.Sin(Math.PI * t)), lurch * Math.Sin(Math.PI * t));
         }
 
-        // Descent: |a| falls to the depth within the first 40 % and stays there until impact.
-        var depth = Uniform(0.05, 0.45);
-        var flail = Placement == DevicePlacement.Wrist ? Uniform(0.05, 0.15) : Uniform(0.01, 0.05);
+        // Descent: |a| falls to the depth within the first 40 % and stays there until impact. A
+        // body turning about its feet is not in true free fall: its trunk and wrist keep 0.1–0.5 g
+        // (unlike a dropped device, which reads about 0 g).
+        var depth = Uniform(0.1, 0.5);
+        var flail = Placement == DevicePlacement.Wrist ? Uniform(0.03, 0.1) : Uniform(0.01, 0.04);
         var flailDirection = RandomUnit();
         start = Position;
         var fallEnd = start + plan.FreeFallSamples;
