@@ -366,7 +366,7 @@ internal sealed class MotionSynthesizer
                 Emit(upright, level, swing * Math.Sin(Math.PI * Fraction(start, flightEnd)));
             }
 
-            var landing = Placement == DevicePlacement.Chest ? Uniform(2.5, 5) : Uniform(3, 7);
+            var landing = Placement == DevicePlacement.Chest ? Uniform(2.6, 5) : Uniform(3, 7);
             Thud(Vec3.Rotate(upright, RandomUnit(), Radians(Uniform(0, 5))), landing, Uniform(0.04, 0.09), Uniform(4, 8), Seconds(0.4));
             var pauseEnd = Position + Seconds(Uniform(0.3, 1));
             Still(pauseEnd, gestures: false);
