@@ -54,13 +54,14 @@ public static class MotionLibrary
     /// first stretch after a fall or lying down starts by getting up (2–4 s), after a drop or a
     /// removal by putting the device back on; that stretch is labelled <see cref="MotionActivity.Resting"/>.
     /// </remarks>
-    /// <exception cref="ArgumentOutOfRangeException">The length is under one sample or over 1000 h, or a rate is negative or not finite.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The length is under one sample or over 200 h, or a rate is negative or not finite.</exception>
     public static MotionRecording Generate(int seed, TimeSpan length, MotionMix mix)
     {
         ArgumentNullException.ThrowIfNull(mix);
-        if (length.Ticks < SampleTicks || length > TimeSpan.FromHours(1000))
+        // 200 h is 36 million samples, 432 MB of floats: generate longer data as several recordings.
+        if (length.Ticks < SampleTicks || length > TimeSpan.FromHours(200))
         {
-            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must be 20 ms to 1000 h.");
+            throw new ArgumentOutOfRangeException(nameof(length), length, "The length must be 20 ms to 200 h.");
         }
 
         if (!double.IsFinite(mix.FallsPerHour) || mix.FallsPerHour < 0 || !double.IsFinite(mix.HardNegativesPerHour) || mix.HardNegativesPerHour < 0)
@@ -106,7 +107,7 @@ public static class MotionLibrary
         return new MotionRecording(SampleRateHz, x, y, z, episodes) { Placement = synthesizer.Placement };
     }
 
-    /// <summary>The sample index at <paramref name="offset"/> from the start (floor).</summary>
+    /// <summary>The index of the sample taken at <paramref name="offset"/> from the start (rounded down): episode bounds and impacts are whole samples.</summary>
     public static int SampleIndex(TimeSpan offset) => (int)(offset.Ticks / SampleTicks);
 
     /// <summary>The kinds of the events of one recording, in the order they happen.</summary>

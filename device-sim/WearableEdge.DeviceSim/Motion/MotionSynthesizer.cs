@@ -299,8 +299,8 @@ internal sealed class MotionSynthesizer
 
     /// <summary>
     /// Sitting down hard: standing, a short uncontrolled drop (|a| down to 0.5–0.85 g for
-    /// 0.35–0.6 s), a 1.5–3 g impact on the seat with a soft rebound, the trunk 5–20° from
-    /// upright, then sitting. Ends upright.
+    /// 0.35–0.6 s), a 1.5–3 g impact on the seat with a soft rebound (which can dip |a| to about
+    /// 0.3–0.8 g for a sample or two), the trunk 5–20° from upright, then sitting. Ends upright.
     /// </summary>
     public void SitDownHard()
     {
@@ -343,7 +343,7 @@ internal sealed class MotionSynthesizer
 
     /// <summary>
     /// Jumping, 1–5 jumps: a crouch (|a| about 0.7 g), a push-off of 1.8–2.8 g, a flight of
-    /// 0.2–0.45 s at 0.02–0.25 g, a landing of 2.5–5 g (chest) or 3–7 g (wrist); then the wearer
+    /// 0.2–0.45 s at 0.02–0.25 g, a landing of 2.6–5 g (chest) or 3–7 g (wrist); then the wearer
     /// walks or stands on, upright.
     /// </summary>
     public void Jump()
