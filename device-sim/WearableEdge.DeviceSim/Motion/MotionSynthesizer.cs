@@ -48,8 +48,9 @@ internal sealed record FallPlan(int PreSamples, int StumbleSamples, int FreeFall
 /// Kangas et al., Gait &amp; Posture 2008) and peaks at roughly 3–8 g at the trunk and higher at
 /// the wrist on impact (upper thresholds of about 2.5–3.5 g separate falls from daily activity
 /// in the same studies; the SisFall data set records falls and daily activities at ±16 g,
-/// Sucerquia et al., Sensors 2017). Walking cadence 100–125 steps/min and running 150–180
-/// steps/min are the usual adult ranges (Tudor-Locke et al., Int J Behav Nutr Phys Act 2011).
+/// Sucerquia et al., Sensors 2017). Adult walking cadence is about 100–125 steps/min (Tudor-Locke
+/// et al., "How fast is fast enough?", Br J Sports Med 2018); recreational running about
+/// 150–180 steps/min.
 /// A consumer MEMS accelerometer (for example the ±2/4/8/16 g ranges of Bosch BMI160 or
 /// ST LSM6DS parts) clips at its full scale: here ±16 g.
 /// </para>
