@@ -107,6 +107,8 @@ internal static class FallDocuments
         s.AppendLine($"- Evaluation recordings (seeds {string.Join(", ", FallModel.EvaluationRecordings.Select(r => r.Seed))}), none used in training: " +
             $"{F(FallModel.EvaluationRecordings.Sum(r => r.Hours), "0")} h, of which {F(run.Evaluation.NormalHours, "0")} h normal activity with hard negatives (4 per hour).");
         s.AppendLine("- Windows: 4 s every 0.5 s, `FallFeatures.Compute`. Positive window: a fall impact at least 1 s before the window's end.");
+        s.AppendLine($"- Exported graph: one ONNX file, input `{run.InputTensorName}` (float, [batch, {run.Ensemble.Table.FeatureCount}]), outputs " +
+            $"{string.Join(", ", run.ScoreTensorNames.Select(n => $"`{n}`"))} (one raw score per member). {run.Parity.Describe()}");
         s.AppendLine("- Scoring: the exported ONNX graph (5 members) through ONNX Runtime; probability = mean of the members' Platt-calibrated probabilities.");
         s.AppendLine("- An alert = a run of consecutive windows at or above the threshold. A fall is detected when an alerting window holds its impact; " +
             "latency = end of the first such window − impact (the window must close before the service can score it). " +

@@ -58,6 +58,7 @@ internal sealed record FallRun(
     double TrainingHours,
     double TrainingNormalHours,
     FallEvaluationResult Evaluation,
+    OnnxParity Parity,
     TimeSpan Duration);
 
 /// <summary>
@@ -144,15 +145,17 @@ internal static class FallModel
         string input;
         IReadOnlyList<string> outputs;
         FallEvaluationResult result;
+        OnnxParity parity;
         using (var graph = new OnnxEnsembleGraph(onnx, ensemble.Members.Count))
         {
             (input, outputs) = (graph.InputName, graph.ScoreOutputNames);
+            parity = OnnxParity.Measure(ensemble, graph);
             result = Evaluate(graph, ensemble.Calibration, evaluation, threshold, seed + 1, log);
         }
 
         return new FallRun(ensemble, onnx, input, outputs, threshold, scan,
             trainingWindows.Sum(w => w.FallImpacts.Length), training.Sum(r => r.Hours), training.Where(r => r.NormalActivity).Sum(r => r.Hours),
-            result, clock.Elapsed);
+            result, parity, clock.Elapsed);
     }
 
     /// <summary>The served probability of every window: mean of the members' calibrated probabilities, from the ONNX graph.</summary>

@@ -176,6 +176,8 @@ internal static class DeteriorationDocuments
         s.AppendLine("- NEWS2 baseline: `WearableEdge.Clinical.Scoring.News2.Score` on each hour's latest values (each sign carried forward from its last " +
             "observation in the stay, without limit): respiration rate, SpO2 scale 1, systolic BP, pulse, temperature; no consciousness, no oxygen flag. " +
             "Its AUROC/AUPRC use the total as a score; its Brier score and calibration use the total Platt-calibrated out-of-fold on the same folds.");
+        s.AppendLine($"- Exported graph: one ONNX file, input `{run.InputTensorName}` (float, [batch, {run.Ensemble.Table.FeatureCount}]), outputs " +
+            $"{string.Join(", ", run.ScoreTensorNames.Select(n => $"`{n}`"))} (one raw score per member). {run.Parity.Describe()}");
         s.AppendLine($"- 95 % CIs: percentile bootstrap over patients ({e.Replicates} replicates, seed {run.Ensemble.Options.Seed + 1}); " +
             "the difference model − NEWS2 is computed on the same replicate (paired).");
         s.AppendLine("- Utility: the Challenge normalized utility (Reyna et al. 2020): t_sepsis = first SepsisLabel 1 row + 6 h; U_TP max 1 at −6 h, " +

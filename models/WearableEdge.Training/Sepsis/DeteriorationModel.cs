@@ -14,6 +14,7 @@ internal sealed record DeteriorationRun(
     string InputTensorName,
     IReadOnlyList<string> ScoreTensorNames,
     SepsisEvaluationResult Evaluation,
+    OnnxParity Parity,
     TimeSpan Duration,
     string? DataSubset);
 
@@ -41,14 +42,16 @@ internal static class DeteriorationModel
         var onnx = ensemble.ExportOnnx();
         string input;
         IReadOnlyList<string> outputs;
+        OnnxParity parity;
         using (var graph = new OnnxEnsembleGraph(onnx, ensemble.Members.Count))
         {
             (input, outputs) = (graph.InputName, graph.ScoreOutputNames);
+            parity = OnnxParity.Measure(ensemble, graph);
         }
 
         var evaluation = SepsisEvaluation.Evaluate(
             data.Table, ensemble.OutOfFoldProbabilities, data.News2Totals, ensemble.FoldOfSubject, replicates, seed + 1, log);
-        return new DeteriorationRun(data, ensemble, onnx, input, outputs, evaluation, clock.Elapsed,
+        return new DeteriorationRun(data, ensemble, onnx, input, outputs, evaluation, parity, clock.Elapsed,
             maxPatients is { } max ? $"first {max} patient files by name" : null);
     }
 
