@@ -60,15 +60,15 @@ internal sealed record TrainingCommand(string Verb, string Model, string? Data, 
             throw new ArgumentException($"Unknown option --{unknown}.");
         }
 
-        int? Int(string key) => options.TryGetValue(key, out var text)
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0
+        int? Int(string key, int minimum) => options.TryGetValue(key, out var text)
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= minimum
                 ? v
-                : throw new ArgumentException($"--{key} needs a whole number, not '{text}'.")
+                : throw new ArgumentException($"--{key} needs a whole number of at least {minimum}, not '{text}'.")
             : null;
 
         var command = new TrainingCommand(
             verb, model, options.GetValueOrDefault("data"), options.GetValueOrDefault("out") ?? "models",
-            options.GetValueOrDefault("report") ?? Path.Combine("docs", "validation"), Int("seed"), Int("max-patients"), Int("replicates"));
+            options.GetValueOrDefault("report") ?? Path.Combine("docs", "validation"), Int("seed", 0), Int("max-patients", 10), Int("replicates", 10));
         if (model == "deterioration" && command.Data is null)
         {
             throw new ArgumentException("The deterioration model needs --data <path to physionet2019-sepsis> (the folder holding patients/*.psv).");

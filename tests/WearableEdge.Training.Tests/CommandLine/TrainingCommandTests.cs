@@ -20,6 +20,16 @@ public sealed class TrainingCommandTests
         Assert.Contains(verb == "fit" ? "fit" : "sepsis", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--max-patients", "0")]
+    [InlineData("--replicates", "3")]
+    [InlineData("--seed", "x")]
+    public void Parse_NumberOutOfRange_NamesTheOption(string option, string value)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainingCommand.Parse(["evaluate", "deterioration", "--data", "/d", option, value]));
+        Assert.Contains(option, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Parse_DeteriorationWithoutData_SaysWhatToPass()
     {
