@@ -38,7 +38,7 @@ internal static class DeteriorationDocuments
         text.Append(utility ? "The utility intervals do not overlap at either burden" : "The utility intervals overlap, or the model is lower, at one burden at least");
         text.Append(sensitivity ? ", nor do the sensitivity intervals. " : "; the sensitivity intervals overlap at one burden at least. ");
         text.Append($"For scale: alerting at every hour of every patient scores {F(e.AlertEveryHour.Utility.Value)} on these enriched data, and the model's " +
-            $"max-utility (medium) threshold keeps {Percent(e.Medium.HoursInAlert)} of hours in alert.");
+            $"medium threshold keeps {Percent(e.Medium.HoursInAlert)} of hours in alert.");
         return (clearly, text.ToString());
     }
 
@@ -104,7 +104,8 @@ internal static class DeteriorationDocuments
         s.AppendLine();
         s.AppendLine("## Operating thresholds (calibrated probability)");
         s.AppendLine();
-        s.AppendLine($"- **medium** = {F(e.Medium.Threshold, "0.0###")}: the threshold of greatest Challenge normalized utility in the out-of-fold evaluation.");
+        s.AppendLine($"- **medium** = {F(e.Medium.Threshold, "0.0###")}: the threshold of greatest Challenge normalized utility in the out-of-fold evaluation " +
+            "among those that raise no more alerts per patient-day than NEWS2 ≥ 5 on the same rows, so the model adds no alarm burden over the rule nurses already act on.");
         s.AppendLine($"- **high** = {F(e.High.Threshold, "0.0###")}: the lowest threshold at or above medium with at most {F(SepsisEvaluation.HighAlertBudgetPerPatientDay, "0.##")} " +
             "new alerts per patient-day (an alarm-fatigue budget; FACTS.md, Alarms).");
         s.AppendLine("- Sensitivity = share of septic patients alerted at least once in [t_sepsis − 12 h, t_sepsis + 3 h]; " +
@@ -200,7 +201,7 @@ internal static class DeteriorationDocuments
         s.AppendLine();
         AppendOperatingPoints(s, e);
         s.AppendLine();
-        s.AppendLine($"Thresholds: medium = the threshold of greatest normalized utility over a grid of {SepsisEvaluation.Grid.Count} thresholds; " +
+        s.AppendLine($"Thresholds: medium = the threshold of greatest normalized utility over a grid of {SepsisEvaluation.Grid.Count} thresholds, among those with no more alerts per patient-day than NEWS2 ≥ 5; " +
             $"high = the lowest grid threshold at or above medium with ≤ {F(SepsisEvaluation.HighAlertBudgetPerPatientDay, "0.##")} alerts per patient-day. " +
             "Both are chosen on the same out-of-fold predictions they are evaluated on, so their utility is slightly optimistic.");
         s.AppendLine();
