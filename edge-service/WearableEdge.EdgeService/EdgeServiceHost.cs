@@ -129,6 +129,9 @@ public static class EdgeServiceHost
 
         switch (exception)
         {
+            case Scoring.Models.ModelValidationException model:
+                message = $"{Scoring.Models.ModelOptions.SectionName}:{nameof(Scoring.Models.ModelOptions.Path)}: {model.Message}";
+                return true;
             case OptionsValidationException validation:
                 message = string.Join(Environment.NewLine, validation.Failures);
                 return true;
