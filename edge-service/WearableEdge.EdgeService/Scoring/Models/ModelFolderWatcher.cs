@@ -15,32 +15,40 @@ public sealed class ModelFolderWatcher(
     TimeProvider timeProvider,
     ILogger<ModelFolderWatcher> logger) : BackgroundService
 {
+    /// <summary>Reloads tried again after a failed one (each after twice the debounce), unless the folder changes meanwhile.</summary>
+    public const int RetriesAfterFailure = 3;
+
     private readonly SemaphoreSlim _changed = new(0);
     private long _lastChange;
+    private FileSystemWatcher? _watcher;
 
+    /// <summary>Loads the models, then starts watching before start-up goes on, so no change after start-up is missed.</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         registry.LoadAtStartup();
+        if (options.Value.WatchFolder && Directory.Exists(registry.Root))
+        {
+            _watcher = new FileSystemWatcher(registry.Root)
+            {
+                IncludeSubdirectories = true,
+                NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            };
+            _watcher.Created += OnChange;
+            _watcher.Changed += OnChange;
+            _watcher.Renamed += OnChange;
+            _watcher.Deleted += OnChange;
+            _watcher.EnableRaisingEvents = true;
+        }
+
         return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.WatchFolder || !Directory.Exists(registry.Root))
+        if (_watcher is null)
         {
             return;
         }
-
-        using var watcher = new FileSystemWatcher(registry.Root)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-        };
-        watcher.Created += OnChange;
-        watcher.Changed += OnChange;
-        watcher.Renamed += OnChange;
-        watcher.Deleted += OnChange;
-        watcher.EnableRaisingEvents = true;
 
         var debounce = options.Value.ReloadDebounce;
         while (!stoppingToken.IsCancellationRequested)
@@ -65,7 +73,20 @@ public sealed class ModelFolderWatcher(
             }
 
             Log.ModelFolderChanged(logger);
-            await registry.ReloadAsync(stoppingToken).ConfigureAwait(false);
+            var outcomes = await registry.ReloadAsync(stoppingToken).ConfigureAwait(false);
+
+            // A folder copied in may be read before its files are all there, and file events inside
+            // a directory created a moment ago can be missed: try a failed candidate again, a few times.
+            for (var retry = 0; retry < RetriesAfterFailure && outcomes.Any(o => o.Outcome == "failed"); retry++)
+            {
+                await Task.Delay(debounce + debounce, timeProvider, stoppingToken).ConfigureAwait(false);
+                if (_changed.CurrentCount > 0)
+                {
+                    break;
+                }
+
+                outcomes = await registry.ReloadAsync(stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -77,6 +98,7 @@ public sealed class ModelFolderWatcher(
 
     public override void Dispose()
     {
+        _watcher?.Dispose();
         _changed.Dispose();
         base.Dispose();
     }
