@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace WearableEdge.EdgeService.Tests.Scoring;
+
+/// <summary>Models through the real host: start-up refuses a bad model; <c>/api/models</c> lists and reloads; <c>/metrics</c> counts.</summary>
+[Collection(SiteKeyEnvironment.Name)]
+public sealed class ModelHostTests : IDisposable
+{
+    private const string Id = "deterioration-sepsis-6h";
+    private readonly TestDataDirectory _data = new();
+    private readonly TestDataDirectory _models = new();
+
+    public void Dispose()
+    {
+        _models.Dispose();
+        _data.Dispose();
+    }
+
+    private Microsoft.AspNetCore.Builder.WebApplication Build() => EdgeServiceHost.Build(
+    [
+        "--urls=http://127.0.0.1:0", "--Mqtt:EmbeddedPort=0", "--Logging:LogLevel:Default=None",
+        $"--Storage:DataDirectory={_data.Path}", $"--Models:Path={_models.Path}", "--Models:WatchFolder=false",
+    ]);
+
+    [Fact]
+    public async Task StartAsync_FeatureOrderDiffers_IsConfigurationErrorNamingModelAndFeature()
+    {
+        TestModels.Write(_models.Path, TestModels.Deterioration, Id, "1.0.0", m => m with
+        {
+            Inputs = m.Inputs with { Features = [m.Inputs.Features[1], m.Inputs.Features[0], .. m.Inputs.Features.Skip(2)] },
+        });
+        var app = Build();
+        await using (app)
+        {
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+            Assert.True(EdgeServiceHost.IsConfigurationError(error, out var message), error.ToString());
+            Assert.Equal(
+                $"Models:Path: Model {Id} 1.0.0: feature 1 is 'heartRate_mean_6h' in model.json but 'heartRate_last' in the Clinical code (21 vs 21 features).",
+                message);
+        }
+    }
+
+    [Fact]
+    public async Task ApiModels_ListsLoadedModels_AndReloadReportsFailedCandidate()
+    {
+        TestModels.Write(_models.Path, TestModels.Deterioration, Id, "1.0.0");
+        TestModels.Write(_models.Path, TestModels.Fall, "fall-detection", "1.0.0");
+        var app = Build();
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            using var http = new HttpClient { BaseAddress = new Uri(app.ListeningAddresses()[0]) };
+
+            using var listed = JsonDocument.Parse(await http.GetStringAsync("/api/models", TestContext.Current.CancellationToken));
+            var models = listed.RootElement.GetProperty("models").EnumerateArray().ToList();
+            Assert.Equal([Id, "fall-detection"], models.Select(m => m.GetProperty("id").GetString()));
+            Assert.Equal(21, models[0].GetProperty("featureCount").GetInt32());
+            Assert.Equal(TestModels.Manifest(TestModels.Deterioration, Id, "1.0.0").OnnxSha256, models[0].GetProperty("sha256").GetString());
+            Assert.Equal("high", models[0].GetProperty("thresholds")[0].GetProperty("priority").GetString());
+            Assert.Equal("synthetic test rows", models[0].GetProperty("trainingData").GetString());
+
+            TestModels.Write(_models.Path, TestModels.DeteriorationOther, Id, "1.1.0", m => m with { OnnxSha256 = new string('0', 64) });
+            using var reload = await http.PostAsync("/api/models/reload", null, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, reload.StatusCode);
+            using var reloaded = JsonDocument.Parse(await reload.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            var failed = reloaded.RootElement.GetProperty("outcomes").EnumerateArray().Single(o => o.GetProperty("modelId").GetString() == Id);
+            Assert.Equal("failed", failed.GetProperty("outcome").GetString());
+            var after = reloaded.RootElement.GetProperty("models");
+            Assert.Equal("1.0.0", after.GetProperty("models")[0].GetProperty("version").GetString());
+            Assert.Contains("SHA-256", after.GetProperty("lastReloadError").GetProperty("message").GetString(), StringComparison.Ordinal);
+
+            var metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+            Assert.Contains("wearable_edge_models_loaded 2\n", metrics, StringComparison.Ordinal);
+            Assert.Contains($"wearable_edge_model_reload_failures_total{{model=\"{Id}\"}} 1\n", metrics, StringComparison.Ordinal);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+}
