@@ -6,7 +6,8 @@ namespace WearableEdge.DeviceSim;
 /// <summary>
 /// The scenario's ground truth, for scoring the edge service's alerts: one JSON object per line,
 /// <c>{"patientId","deviceId","event","onset","end","seed"}</c>, onset and end in device time
-/// (ISO 8601, UTC), event <c>deterioration</c> or <c>desaturation</c>.
+/// (ISO 8601, UTC), event <c>deterioration</c>, <c>desaturation</c> or <c>fall</c> (onset = the impact,
+/// end = when the patient starts to get up).
 /// </summary>
 internal static class GroundTruthFile
 {
@@ -49,6 +50,7 @@ internal static class GroundTruthFile
     {
         ScenarioKind.Deterioration => "deterioration",
         ScenarioKind.Desaturation => "desaturation",
+        ScenarioKind.Fall => "fall",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

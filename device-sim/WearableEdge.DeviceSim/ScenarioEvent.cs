@@ -15,6 +15,14 @@ public enum ScenarioKind
     /// rate +15 /min), holds until the event ends, then recovers over about 30 s.
     /// </summary>
     Desaturation,
+
+    /// <summary>
+    /// A fall, in the motion stream only: the onset is the impact (a descent with |a| well below
+    /// 1 g just before it, an impact of several g), and the duration is how long the patient
+    /// stays down, lying still but for breathing (and, after 10 s, sometimes a little movement);
+    /// then the patient gets up and rests. Vital signs do not change. The ramp does not apply.
+    /// </summary>
+    Fall,
 }
 
 /// <summary>One scripted event of a scenario.</summary>
@@ -29,7 +37,7 @@ public sealed record ScenarioEvent(string PatientId, ScenarioKind Kind, TimeSpan
 {
     /// <summary>
     /// Device time from onset to full effect, and from the end back to baseline; null (default)
-    /// takes the kind's own: 6 min for deterioration, 30 s for desaturation.
+    /// takes the kind's own: 6 min for deterioration, 30 s for desaturation; falls have none.
     /// </summary>
     public TimeSpan? Ramp { get; init; }
 

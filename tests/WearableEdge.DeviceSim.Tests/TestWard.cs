@@ -32,6 +32,19 @@ internal static class TestWard
             .SelectMany(m => JsonSerializer.Deserialize(m.Payload, ContractJsonContext.Default.VitalsBatch)!.Samples)
             .ToList();
 
+    /// <summary>Every accelerometer sample of one patient, g, in message order.</summary>
+    public static (float[] X, float[] Y, float[] Z) Motion(IEnumerable<OutgoingMessage> messages, string patientId)
+    {
+        var batches = messages
+            .Where(m => m.Topic == Topics.Motion(patientId))
+            .Select(m => JsonSerializer.Deserialize(m.Payload, ContractJsonContext.Default.MotionBatch)!)
+            .ToList();
+        return (
+            [.. batches.SelectMany(b => b.X).Select(v => (float)v)],
+            [.. batches.SelectMany(b => b.Y).Select(v => (float)v)],
+            [.. batches.SelectMany(b => b.Z).Select(v => (float)v)]);
+    }
+
     /// <summary>The mean of each sign over the minute starting <paramref name="from"/> after the start, as the service's window does.</summary>
     public static VitalSigns MinuteMean(IEnumerable<VitalsReading> samples, TimeSpan from)
     {

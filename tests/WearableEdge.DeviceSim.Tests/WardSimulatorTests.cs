@@ -83,13 +83,16 @@ public sealed class WardSimulatorTests
             Assert.Equal(expected.Select(m => Convert.ToBase64String(m.Payload)), sink.Messages.Select(m => Convert.ToBase64String(m.Payload)));
             Assert.Equal(expected.Count, simulator.MessagesPublished);
             Assert.True(sink.Disposed);
-            Assert.Equal(2, linesAtConnect!.Length);
+            Assert.Equal(3, linesAtConnect!.Length);
             Assert.Equal(
                 """{"patientId":"patient-002","deviceId":"dev-002","event":"desaturation","onset":"2025-03-01T08:00:15+00:00","end":"2025-03-01T08:04:15+00:00","seed":42}""",
                 linesAtConnect[0]);
             Assert.Equal(
                 """{"patientId":"patient-005","deviceId":"dev-005","event":"deterioration","onset":"2025-03-01T08:00:20+00:00","end":"2025-03-01T08:30:20+00:00","seed":42}""",
                 linesAtConnect[1]);
+            Assert.Equal(
+                """{"patientId":"patient-003","deviceId":"dev-003","event":"fall","onset":"2025-03-01T08:00:40+00:00","end":"2025-03-01T08:02:40+00:00","seed":42}""",
+                linesAtConnect[2]);
         }
         finally
         {

@@ -22,10 +22,13 @@ internal static class SimulatorCommandLine
           --speed F              device seconds per wall-clock second (default 1), e.g. 60
           --duration D           stop after D of device time and exit 0 (default: run until Ctrl+C)
           --event K:P:ONSET:DUR[:RAMP]
-                                 scripted event, repeatable; K is deterioration or desaturation,
-                                 e.g. --event deterioration:patient-003:1m:20m
+                                 scripted event, repeatable; K is deterioration, desaturation or
+                                 fall, e.g. --event deterioration:patient-003:1m:20m; for a fall,
+                                 ONSET is the impact and DUR how long the patient stays down
+                                 (no RAMP), e.g. --event fall:patient-003:40s:2m
           --scenario demo        built-in demo: patient-002 desaturation at 15s for 4m,
-                                 patient-005 deterioration at 20s for 30m (needs 5+ patients)
+                                 patient-005 deterioration at 20s for 30m, patient-003 fall
+                                 at 40s, down for 2m (needs 5+ patients)
           --ground-truth PATH    write one JSON line per scheduled event at start
           --vitals-batch N       1 Hz vitals samples per message (default 5)
           --no-motion            do not publish accelerometer data
@@ -218,11 +221,12 @@ internal static class SimulatorCommandLine
         {
             "deterioration" => ScenarioKind.Deterioration,
             "desaturation" => ScenarioKind.Desaturation,
+            "fall" => ScenarioKind.Fall,
             _ => null,
         };
         if (kind is null)
         {
-            return $"--event kind must be deterioration or desaturation, not '{parts[0]}'.";
+            return $"--event kind must be deterioration, desaturation or fall, not '{parts[0]}'.";
         }
 
         if (Ward.PatientIndex(parts[1]) is null)
@@ -241,6 +245,11 @@ internal static class SimulatorCommandLine
         }
 
         TimeSpan? ramp = null;
+        if (parts.Length == 5 && kind == ScenarioKind.Fall)
+        {
+            return $"--event fall takes no ramp: fall:patientId:impact:timeDown, not '{value}'.";
+        }
+
         if (parts.Length == 5)
         {
             if (!DurationText.TryParse(parts[4], out var parsedRamp))

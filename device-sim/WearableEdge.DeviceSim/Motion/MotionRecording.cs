@@ -26,7 +26,21 @@ public sealed record MotionEpisode(MotionActivity Activity, TimeSpan Start, Time
 }
 
 /// <summary>A labelled tri-axial accelerometer recording, g, at <see cref="SampleRateHz"/>.</summary>
-public sealed record MotionRecording(int SampleRateHz, float[] X, float[] Y, float[] Z, IReadOnlyList<MotionEpisode> Episodes);
+public sealed record MotionRecording(int SampleRateHz, float[] X, float[] Y, float[] Z, IReadOnlyList<MotionEpisode> Episodes)
+{
+    /// <summary>Where the simulated device is worn for the whole recording (drawn from the seed, half each).</summary>
+    public DevicePlacement Placement { get; init; }
+}
+
+/// <summary>Where a simulated accelerometer is worn.</summary>
+public enum DevicePlacement
+{
+    /// <summary>A chest strap: the trunk's motion, breathing clearly visible.</summary>
+    Chest,
+
+    /// <summary>A watch: the trunk's motion plus arm swing and gestures; higher peaks.</summary>
+    Wrist,
+}
 
 /// <summary>How often each kind of event happens in a generated recording.</summary>
 /// <param name="FallsPerHour">Falls per hour of recording; 0 for normal activity only.</param>

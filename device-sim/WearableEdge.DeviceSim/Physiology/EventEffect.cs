@@ -31,6 +31,12 @@ internal static class EventEffect
     /// <summary>The shift <paramref name="scenarioEvent"/> causes at <paramref name="offset"/> from the simulation start.</summary>
     public static VitalShift At(ScenarioEvent scenarioEvent, PatientBaseline baseline, TimeSpan offset)
     {
+        if (scenarioEvent.Kind == ScenarioKind.Fall)
+        {
+            // A fall changes the motion stream only; the vital signs stay as they were.
+            return default;
+        }
+
         var ramp = scenarioEvent.Ramp ?? (scenarioEvent.Kind == ScenarioKind.Deterioration ? DeteriorationRamp : DesaturationRamp);
         var intensity = Intensity(offset - scenarioEvent.Onset, scenarioEvent.Duration, ramp);
         if (intensity == 0)

@@ -1,4 +1,5 @@
 using WearableEdge.Contracts;
+using WearableEdge.DeviceSim.Motion;
 
 namespace WearableEdge.DeviceSim.Physiology;
 
@@ -18,15 +19,12 @@ internal sealed class VirtualPatient
     private const double TemperatureNoise = 0.03;
     private const double SystolicBpNoise = 2.0;
 
-    /// <summary>Accelerometer noise at rest, g.</summary>
-    private const double MotionNoise = 0.01;
-
     /// <summary>Battery drain, percentage points per hour.</summary>
     private const double BatteryDrainPerHour = 3.0;
 
     private readonly IReadOnlyList<ScenarioEvent> _events;
     private readonly Random _vitalsRandom;
-    private readonly Random _motionRandom;
+    private readonly LiveMotion _motion;
     private readonly Random _deviceRandom;
     private readonly double _batteryAtStart;
 
@@ -39,7 +37,7 @@ internal sealed class VirtualPatient
         Baseline = PatientBaseline.Draw(random);
         _batteryAtStart = GaussianNoise.Uniform(random, 70, 100);
         _vitalsRandom = new Random(random.Next());
-        _motionRandom = new Random(random.Next());
+        _motion = new LiveMotion(new Random(random.Next()), _events.Where(e => e.Kind == ScenarioKind.Fall));
         _deviceRandom = new Random(random.Next());
     }
 
@@ -81,14 +79,19 @@ internal sealed class VirtualPatient
         };
     }
 
-    /// <summary>Fills the arrays with resting accelerometer samples, g: gravity along z plus noise.</summary>
+    /// <summary>
+    /// Fills the arrays with the next accelerometer samples, g, rounded to 1 mg: resting with
+    /// small movements, and the patient's scripted falls (<see cref="LiveMotion"/>).
+    /// </summary>
     public void Motion(double[] x, double[] y, double[] z)
     {
+        Span<float> fx = stackalloc float[x.Length], fy = stackalloc float[x.Length], fz = stackalloc float[x.Length];
+        _motion.Next(fx, fy, fz);
         for (var i = 0; i < x.Length; i++)
         {
-            x[i] = Round(GaussianNoise.Next(_motionRandom, MotionNoise), 3);
-            y[i] = Round(GaussianNoise.Next(_motionRandom, MotionNoise), 3);
-            z[i] = Round(1.0 + GaussianNoise.Next(_motionRandom, MotionNoise), 3);
+            x[i] = Round(fx[i], 3);
+            y[i] = Round(fy[i], 3);
+            z[i] = Round(fz[i], 3);
         }
     }
 

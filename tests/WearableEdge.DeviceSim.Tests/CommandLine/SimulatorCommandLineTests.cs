@@ -60,6 +60,26 @@ public sealed class SimulatorCommandLineTests
         Assert.Equal(Scenarios.Demo, options.Events);
         Assert.Contains(options.Events, e => e is { PatientId: "patient-002", Kind: ScenarioKind.Desaturation } && e.Onset == TimeSpan.FromSeconds(15) && e.Duration == TimeSpan.FromMinutes(4));
         Assert.Contains(options.Events, e => e is { PatientId: "patient-005", Kind: ScenarioKind.Deterioration } && e.Onset == TimeSpan.FromSeconds(20) && e.Duration == TimeSpan.FromMinutes(30));
+        Assert.Contains(options.Events, e => e is { PatientId: "patient-003", Kind: ScenarioKind.Fall } && e.Onset == TimeSpan.FromSeconds(40) && e.Duration == TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
+    public void Parse_FallEvent_ImpactAtOnsetDownForDuration()
+    {
+        var options = SimulatorCommandLine.Parse(["--event", "fall:patient-003:40s:2m"]).Options!;
+
+        var fall = Assert.Single(options.Events);
+        Assert.Equal(new ScenarioEvent("patient-003", ScenarioKind.Fall, TimeSpan.FromSeconds(40), TimeSpan.FromMinutes(2)), fall);
+        Assert.Contains("fall", SimulatorCommandLine.Usage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_FallWithRamp_ErrorSaysFallTakesNoRamp()
+    {
+        var result = SimulatorCommandLine.Parse(["--event", "fall:patient-003:40s:2m:10s"]);
+
+        Assert.Null(result.Options);
+        Assert.Contains("fall takes no ramp", result.Error, StringComparison.Ordinal);
     }
 
     [Theory]

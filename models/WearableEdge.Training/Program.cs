@@ -1,0 +1,1 @@
+return WearableEdge.Training.CommandLine.TrainingCommandLine.Run(args);
