@@ -89,7 +89,7 @@ public sealed class ShippedModelTests : IDisposable
             [new ModelScoringService.DueRow("p-1", t0, t0.AddHours(6), rows[DeteriorationFeatures.Features.Count..], ["age"], 1)],
             emitBelowThreshold: true,
             metrics: null)[0];
-        var alert = Alerts.ModelAlertService.Describe(top, top.Priority ?? Clinical.Alerts.AlertPriority.Low);
+        var alert = EdgeService.Alerts.ModelAlertService.Describe(top, top.Priority ?? Clinical.Alerts.AlertPriority.Low);
         Assert.Equal(model.Manifest.OnnxSha256, alert.ScoreSourceSha256);
         Assert.StartsWith("Deterioration risk ", alert.Reason, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine(System.Text.Json.JsonSerializer.Serialize(
