@@ -22,7 +22,7 @@ public sealed class LoadedModel : IDisposable
     private readonly float[] _input;
     private readonly float[][] _outputs;
     private readonly bool _outputIsColumn;
-    private readonly OrtValue?[] _inputValues;
+    private readonly OrtValue[]?[] _inputValues;
     private readonly OrtValue[]?[] _outputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -53,7 +53,7 @@ public sealed class LoadedModel : IDisposable
         _outputIsColumn = outputIsColumn;
         _input = new float[maxBatchRows * features.Count];
         _outputs = [.. manifest.Outputs.ScoreTensorNames.Select(_ => new float[maxBatchRows])];
-        _inputValues = new OrtValue?[maxBatchRows + 1];
+        _inputValues = new OrtValue[]?[maxBatchRows + 1];
         _outputValues = new OrtValue[]?[maxBatchRows + 1];
         _inputNames = [manifest.Inputs.TensorName];
         _outputNames = [.. manifest.Outputs.ScoreTensorNames];
@@ -123,7 +123,7 @@ public sealed class LoadedModel : IDisposable
             {
                 var count = Math.Min(MaxBatchRows, results.Length - start);
                 rows.Slice(start * width, count * width).CopyTo(_input);
-                _session.Run(_runOptions, _inputNames, [InputValue(count)], _outputNames, OutputValues(count));
+                _session.Run(_runOptions, _inputNames, InputValues(count), _outputNames, OutputValues(count));
                 Calibrate(results.Slice(start, count));
             }
         }
@@ -149,9 +149,9 @@ public sealed class LoadedModel : IDisposable
     }
 
     /// <summary>The input tensor over the first <paramref name="count"/> rows of the preallocated buffer; made once per batch size.</summary>
-    private OrtValue InputValue(int count) =>
-        _inputValues[count] ??= OrtValue.CreateTensorValueFromMemory(
-            OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, count * Features.Count), [count, Features.Count]);
+    private OrtValue[] InputValues(int count) =>
+        _inputValues[count] ??= [OrtValue.CreateTensorValueFromMemory(
+            OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, count * Features.Count), [count, Features.Count])];
 
     private OrtValue[] OutputValues(int count) =>
         _outputValues[count] ??= [.. _outputs.Select(buffer => OrtValue.CreateTensorValueFromMemory(
@@ -167,12 +167,7 @@ public sealed class LoadedModel : IDisposable
             }
 
             _disposed = true;
-            foreach (var value in _inputValues)
-            {
-                value?.Dispose();
-            }
-
-            foreach (var values in _outputValues)
+            foreach (var values in _inputValues.Concat(_outputValues))
             {
                 foreach (var value in values ?? [])
                 {
