@@ -89,7 +89,15 @@ public sealed class ShippedModelTests : IDisposable
             [new ModelScoringService.DueRow("p-1", t0, t0.AddHours(6), rows[DeteriorationFeatures.Features.Count..], ["age"], 1)],
             emitBelowThreshold: true,
             metrics: null)[0];
-        var alert = EdgeService.Alerts.ModelAlertService.Describe(top, top.Priority ?? Clinical.Alerts.AlertPriority.Low);
+        using var alerts = new EdgeService.Alerts.ModelAlertService(
+            System.Threading.Channels.Channel.CreateUnbounded<ModelScore>().Reader,
+            null!,
+            Options.Create(new ModelOptions()),
+            Options.Create(new EdgeService.Alerts.AlertOptions()),
+            TestMeterFactory.NewMetrics(),
+            new FakeTimeProvider(t0.AddHours(6).AddSeconds(2)),
+            NullLogger<EdgeService.Alerts.ModelAlertService>.Instance);
+        var alert = alerts.Evaluate(top)!.Alert;
         Assert.Equal(model.Manifest.OnnxSha256, alert.ScoreSourceSha256);
         Assert.StartsWith("Deterioration risk ", alert.Reason, StringComparison.Ordinal);
         TestContext.Current.TestOutputHelper?.WriteLine(System.Text.Json.JsonSerializer.Serialize(
