@@ -128,7 +128,6 @@ public static class ApiEndpoints
     {
         var text = new StringBuilder(metrics.ToPrometheusText());
         text.Append(CultureInfo.InvariantCulture, $"wearable_edge_models_loaded {models.Models.Count}\n");
-        text.Append(CultureInfo.InvariantCulture, $"wearable_edge_model_reload_failures_all_total {models.ReloadFailures}\n");
         foreach (var model in models.Models.Values)
         {
             text.Append(CultureInfo.InvariantCulture, $"wearable_edge_model_info{{model=\"{model.Id}\",version=\"{model.Version}\",sha256=\"{model.Manifest.OnnxSha256}\"}} 1\n");

@@ -80,6 +80,10 @@ public sealed class ModelScoringService(
                 var start = state.Trends.Hours[0].HourStart;
                 hourly.Add(new DueRow(input.PatientId, start, closed.HourStart + TimeSpan.FromHours(1), row, notAssessed, state.Trends.Completeness()));
                 break;
+            case ModelInput.Motion when !registry.OfKind(FeatureSetKind.MotionWindow).Any():
+                // No fall model: nothing would use the windows.
+                metrics.MotionBatch("no-model");
+                break;
             case ModelInput.Motion batch:
                 scratch.Clear();
                 if (!state.Falls.Add(batch.Start, batch.SampleRateHz, batch.X, batch.Y, batch.Z, scratch))
