@@ -97,4 +97,7 @@ internal static partial class Log
 
     [LoggerMessage(1106, LogLevel.Error, "Model {ModelId} {Version} failed on a batch of {Rows} rows; they go unscored")]
     public static partial void ModelScoringFailed(ILogger logger, Exception exception, string modelId, string version, int rows);
+
+    [LoggerMessage(1107, LogLevel.Warning, "Models folder {Path} cannot be watched ({Reason}); new versions load only on POST /api/models/reload")]
+    public static partial void ModelFolderNotWatched(ILogger logger, string path, string reason);
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using WearableEdge.Clinical.Samples;
+using WearableEdge.EdgeService.Storage;
 
 namespace WearableEdge.EdgeService.Tests.Scoring;
 
@@ -75,6 +79,56 @@ public sealed class ModelHostTests : IDisposable
             var metrics = await http.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
             Assert.Contains("wearable_edge_models_loaded 2\n", metrics, StringComparison.Ordinal);
             Assert.Contains($"wearable_edge_model_reload_failures_total{{model=\"{Id}\"}} 1\n", metrics, StringComparison.Ordinal);
+            await app.StopAsync(TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task SimulatedDeterioration_ShippedModel_RaisesStoredModelAlertWithProvenanceAndInterval()
+    {
+        var shipped = Path.Combine(AppContext.BaseDirectory, "models", Id);
+        if (!Directory.Exists(shipped))
+        {
+            Assert.Skip($"No {Id} model is shipped yet (models/{Id}/<version>/ in the repository).");
+        }
+
+        var app = EdgeServiceHost.Build(
+        [
+            "--urls=http://127.0.0.1:0", "--Mqtt:EmbeddedPort=0", "--Logging:LogLevel:Default=None",
+            $"--Storage:DataDirectory={_data.Path}", "--Models:WatchFolder=false",
+        ]);
+        await using (app)
+        {
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            var samples = app.Services.GetRequiredService<ChannelWriter<WearableSample>>();
+            var store = app.Services.GetRequiredService<AlertStore>();
+
+            // Seven hours of 1 Hz vitals ending now: stable for an hour, then heart rate, respiration
+            // and temperature rise while SpO2 and blood pressure fall, as in early sepsis.
+            var end = TimeProvider.System.GetUtcNow();
+            var start = end.AddHours(-7);
+            for (var t = 0; t < 7 * 3600; t++)
+            {
+                var worse = Math.Max(0, (t - 3600) / (6.0 * 3600));
+                var vitals = new VitalSigns(80 + (45 * worse), 97 - (6 * worse), 16 + (12 * worse), 36.9 + (2.0 * worse), 125 - (30 * worse));
+                await samples.WriteAsync(new WearableSample("p-e2e", "dev-e2e", start.AddSeconds(t), vitals), TestContext.Current.CancellationToken);
+            }
+
+            IReadOnlyList<Contracts.AlertMessage> alerts = [];
+            await Polling.WaitUntilAsync(
+                async () => (alerts = await store.GetRecentAsync(1000, TestContext.Current.CancellationToken)).Any(a => a.ScoreSourceKind == "model"),
+                "a model alert is in the local store",
+                timeout: TimeSpan.FromSeconds(60));
+            var alert = alerts.Where(a => a.ScoreSourceKind == "model").OrderBy(a => a.RaisedAt).First();
+            var manifest = EdgeService.Scoring.Models.ModelLoader.ReadManifest(Directory.EnumerateDirectories(shipped).Single());
+            Assert.Equal(("deterioration", Id, manifest.Version, manifest.OnnxSha256), (alert.Type, alert.ScoreSourceId, alert.ScoreSourceVersion, alert.ScoreSourceSha256));
+            Assert.InRange(alert.Probability!.Value, alert.ProbabilityLower!.Value, alert.ProbabilityUpper!.Value);
+            Assert.Equal(21, alert.Features!.Count);
+            Assert.NotEmpty(alert.TopFeatures!);
+            Assert.Contains("age", alert.NotAssessed);
+            Assert.Equal(TimeSpan.Zero, alert.WindowEnd - Clinical.Features.Trends.HourlySummaryBuilder.HourOf(alert.WindowEnd));
+            Assert.StartsWith("Deterioration risk ", alert.Reason, StringComparison.Ordinal);
+            TestContext.Current.TestOutputHelper?.WriteLine(alert.Reason);
             await app.StopAsync(TestContext.Current.CancellationToken);
         }
     }

@@ -28,16 +28,26 @@ public sealed class ModelFolderWatcher(
         registry.LoadAtStartup();
         if (options.Value.WatchFolder && Directory.Exists(registry.Root))
         {
-            _watcher = new FileSystemWatcher(registry.Root)
+            try
             {
-                IncludeSubdirectories = true,
-                NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
-            };
-            _watcher.Created += OnChange;
-            _watcher.Changed += OnChange;
-            _watcher.Renamed += OnChange;
-            _watcher.Deleted += OnChange;
-            _watcher.EnableRaisingEvents = true;
+                _watcher = new FileSystemWatcher(registry.Root)
+                {
+                    IncludeSubdirectories = true,
+                    NotifyFilter = NotifyFilters.DirectoryName | NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size,
+                };
+                _watcher.Created += OnChange;
+                _watcher.Changed += OnChange;
+                _watcher.Renamed += OnChange;
+                _watcher.Deleted += OnChange;
+                _watcher.EnableRaisingEvents = true;
+            }
+            catch (IOException e)
+            {
+                // For example the per-user inotify limit: the models serve; only automatic reload is lost.
+                _watcher?.Dispose();
+                _watcher = null;
+                Log.ModelFolderNotWatched(logger, registry.Root, e.Message);
+            }
         }
 
         return base.StartAsync(cancellationToken);
