@@ -30,7 +30,16 @@ public sealed class ModelScoringService(
     private readonly Dictionary<string, PatientModelState> _patients = new(StringComparer.Ordinal);
 
     /// <summary>A window due for scoring: the patient, its span, the feature row, and what it could not assess.</summary>
-    internal sealed record DueRow(string PatientId, DateTimeOffset Start, DateTimeOffset End, float[] Features, IReadOnlyList<string> NotAssessed, double Completeness);
+    /// <param name="PatientId">The patient.</param>
+    /// <param name="Start">Window start, device time.</param>
+    /// <param name="End">Window end, device time.</param>
+    /// <param name="Features">The feature row, in model input order.</param>
+    /// <param name="NotAssessed">Inputs the row could not assess.</param>
+    /// <param name="Completeness">Fraction (0–1) of the data the window should hold that it held.</param>
+    /// <param name="Imputed">Indices of features whose value was assumed (unknown age, a sign never observed): never given as a reason.</param>
+    internal sealed record DueRow(
+        string PatientId, DateTimeOffset Start, DateTimeOffset End, float[] Features, IReadOnlyList<string> NotAssessed, double Completeness,
+        IReadOnlyCollection<int>? Imputed = null);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -78,7 +87,8 @@ public sealed class ModelScoringService(
                 // The service is not told the patient's age: the model sees the Clinical default, and the alert says so.
                 IReadOnlyList<string> notAssessed = [.. neverObserved.Select(VitalSignCodes.Name), "age"];
                 var start = state.Trends.Hours[0].HourStart;
-                hourly.Add(new DueRow(input.PatientId, start, closed.HourStart + TimeSpan.FromHours(1), row, notAssessed, state.Trends.Completeness()));
+                hourly.Add(new DueRow(
+                    input.PatientId, start, closed.HourStart + TimeSpan.FromHours(1), row, notAssessed, state.Trends.Completeness(), ImputedIndices(neverObserved)));
                 break;
             case ModelInput.Motion when !registry.OfKind(FeatureSetKind.MotionWindow).Any():
                 // No fall model: nothing would use the windows.
@@ -100,6 +110,23 @@ public sealed class ModelScoringService(
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// Deterioration features that hold assumptions rather than measurements: age (the gateway is
+    /// not told it), and the last value, mean and trend of a sign never observed (the Clinical
+    /// reference value). Its "hours since measured" stays explainable: that one is a fact.
+    /// </summary>
+    internal static IReadOnlyCollection<int> ImputedIndices(IReadOnlyList<VitalSign> neverObserved)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal) { "age_years" };
+        foreach (var sign in neverObserved)
+        {
+            var name = VitalSignCodes.Name(sign);
+            names.UnionWith([$"{name}_last", $"{name}_mean_6h", $"{name}_slope_6h"]);
+        }
+
+        return [.. DeteriorationFeatures.Features.Select((f, i) => (f.Name, i)).Where(f => names.Contains(f.Name)).Select(f => f.i)];
     }
 
     /// <summary>Scores <paramref name="rows"/> with <paramref name="model"/> in one batched call and emits the scores.</summary>
@@ -166,7 +193,7 @@ public sealed class ModelScoringService(
             if (priority is not null)
             {
                 started = Stopwatch.GetTimestamp();
-                var contributions = ModelExplainer.TopContributors(model, row.Features, probabilities[i]);
+                var contributions = ModelExplainer.TopContributors(model, row.Features, probabilities[i], imputed: row.Imputed);
                 metrics?.ModelInference(model.Id, "explain", width, Stopwatch.GetElapsedTime(started));
                 top = [.. contributions.Select(c => new ModelExplanation(
                     model.Features[c.FeatureIndex].Name,

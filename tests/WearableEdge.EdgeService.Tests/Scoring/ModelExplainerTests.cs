@@ -61,4 +61,17 @@ public sealed class ModelExplainerTests : IDisposable
     [Fact]
     public void TopContributors_RowAtReferences_IsEmpty() =>
         Assert.Empty(ModelExplainer.TopContributors(_model, TestModels.Deterioration.Centers, Score(TestModels.Deterioration.Centers)));
+
+    [Fact]
+    public void TopContributors_ImputedFeatures_AreNeverGivenAsReasons()
+    {
+        var row = TestModels.Row(TestModels.Deterioration, (0, 112f), (6, -4f), (20, 95f));
+        var scored = Score(row);
+        var imputed = EdgeService.Scoring.ModelScoringService.ImputedIndices([Clinical.Samples.VitalSign.SpO2]);
+
+        var top = ModelExplainer.TopContributors(_model, row, scored, imputed: imputed);
+
+        Assert.Equal([4, 5, 6, 20], imputed.Order());
+        Assert.Equal([0], top.Select(c => c.FeatureIndex));
+    }
 }

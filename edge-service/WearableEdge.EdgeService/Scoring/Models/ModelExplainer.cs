@@ -16,7 +16,16 @@ public readonly record struct FeatureContribution(int FeatureIndex, float Value,
 public static class ModelExplainer
 {
     /// <summary>The <paramref name="top"/> features that pushed the probability up most (positive change only), largest first.</summary>
-    public static IReadOnlyList<FeatureContribution> TopContributors(LoadedModel model, ReadOnlySpan<float> row, ModelProbability scored, int top = 3)
+    /// <param name="model">The model that scored the row.</param>
+    /// <param name="row">The row, in the model's input order.</param>
+    /// <param name="scored">The row's probability.</param>
+    /// <param name="top">How many features at most.</param>
+    /// <param name="imputed">
+    /// Indices of values that were assumed, not measured (an unknown age, a sign never observed):
+    /// they are never given as a reason, since nothing about the patient is behind them.
+    /// </param>
+    public static IReadOnlyList<FeatureContribution> TopContributors(
+        LoadedModel model, ReadOnlySpan<float> row, ModelProbability scored, int top = 3, IReadOnlyCollection<int>? imputed = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var width = model.Features.Count;
@@ -28,7 +37,7 @@ public static class ModelExplainer
         var candidates = new List<int>(width);
         for (var i = 0; i < width; i++)
         {
-            if (row[i] != model.References[i])
+            if (row[i] != model.References[i] && imputed?.Contains(i) != true)
             {
                 candidates.Add(i);
             }
