@@ -100,4 +100,7 @@ internal static partial class Log
 
     [LoggerMessage(1107, LogLevel.Warning, "Models folder {Path} cannot be watched ({Reason}); new versions load only on POST /api/models/reload")]
     public static partial void ModelFolderNotWatched(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1108, LogLevel.Error, "Model scoring: one input could not be turned into features; its windows are skipped")]
+    public static partial void ModelInputFailed(ILogger logger, Exception exception);
 }

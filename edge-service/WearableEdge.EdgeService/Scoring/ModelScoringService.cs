@@ -50,7 +50,16 @@ public sealed class ModelScoringService(
         {
             for (var taken = 0; taken < MaxInputsPerRound && inputs.TryRead(out var input); taken++)
             {
-                Collect(input, hourly, motion, fallWindows);
+                try
+                {
+                    Collect(input, hourly, motion, fallWindows);
+                }
+                catch (ArgumentException e)
+                {
+                    // One bad input costs its own windows, never the loop.
+                    metrics.MotionBatch(input is ModelInput.Motion ? "feature-error" : "minute-feature-error");
+                    Log.ModelInputFailed(logger, e);
+                }
             }
 
             foreach (var model in registry.OfKind(FeatureSetKind.HourlyTrends))
@@ -142,12 +151,14 @@ public sealed class ModelScoringService(
         {
             scored = Score(model, rows, emitBelowThreshold, metrics);
         }
-        catch (ObjectDisposedException) when (registry.Current(model.Id) is { } replacement && !ReferenceEquals(replacement, model))
+        catch (ObjectDisposedException) when (registry.Current(model.Id) is { } replacement
+                                               && !ReferenceEquals(replacement, model)
+                                               && replacement.Manifest.FeatureSet == model.Manifest.FeatureSet)
         {
             // Swapped out between taking it and using it: score with the model that replaced it.
             scored = Score(replacement, rows, emitBelowThreshold, metrics);
         }
-        catch (OnnxRuntimeException e)
+        catch (Exception e) when (e is OnnxRuntimeException or ObjectDisposedException or ArgumentException)
         {
             metrics.ModelScoringFailed(model.Id);
             Log.ModelScoringFailed(logger, e, model.Id, model.Version, rows.Count);
