@@ -153,6 +153,30 @@ internal static class BinaryMetrics
         return result;
     }
 
+    /// <summary>
+    /// Calibration curve over <paramref name="bins"/> equal-width probability bins, empty bins left
+    /// out: the better view when the probabilities spread over [0, 1] and positives are few.
+    /// </summary>
+    public static IReadOnlyList<CalibrationBin> CalibrationEqualWidth(ReadOnlySpan<double> probabilities, ReadOnlySpan<bool> labels, int bins = 10)
+    {
+        Check(probabilities.Length, labels.Length);
+        var count = new int[bins];
+        var sum = new double[bins];
+        var positives = new int[bins];
+        for (var i = 0; i < probabilities.Length; i++)
+        {
+            var bin = Math.Clamp((int)(probabilities[i] * bins), 0, bins - 1);
+            count[bin]++;
+            sum[bin] += probabilities[i];
+            positives[bin] += labels[i] ? 1 : 0;
+        }
+
+        return Enumerable.Range(0, bins)
+            .Where(b => count[b] > 0)
+            .Select(b => new CalibrationBin(b / (double)bins, (b + 1) / (double)bins, count[b], sum[b] / count[b], positives[b] / (double)count[b]))
+            .ToList();
+    }
+
     private static int[] Descending(ReadOnlySpan<double> scores)
     {
         var keys = new double[scores.Length];

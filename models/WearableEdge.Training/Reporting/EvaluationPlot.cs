@@ -9,7 +9,12 @@ internal sealed record Curve(string Name, IReadOnlyList<(double X, double Y)> Po
 /// <summary>ROC curves (left) and calibration curves (right) side by side in one PNG.</summary>
 internal static class EvaluationPlot
 {
-    public static void Save(string path, string title, IReadOnlyList<Curve> roc, IReadOnlyList<(string Name, IReadOnlyList<CalibrationBin> Bins)> calibration)
+    /// <param name="path">PNG file to write.</param>
+    /// <param name="title">Title prefix of both panels.</param>
+    /// <param name="roc">ROC curves.</param>
+    /// <param name="calibration">Calibration curves.</param>
+    /// <param name="binning">How the calibration bins were made, for the panel title, for example <c>deciles</c>.</param>
+    public static void Save(string path, string title, IReadOnlyList<Curve> roc, IReadOnlyList<(string Name, IReadOnlyList<CalibrationBin> Bins)> calibration, string binning)
     {
         ArgumentNullException.ThrowIfNull(roc);
         ArgumentNullException.ThrowIfNull(calibration);
@@ -49,7 +54,7 @@ internal static class EvaluationPlot
         var ideal = calPlot.Add.Line(0, 0, max, max);
         ideal.LinePattern = LinePattern.Dashed;
         ideal.Color = Colors.Gray;
-        calPlot.Title($"{title}: calibration (deciles)");
+        calPlot.Title($"{title}: calibration ({binning})");
         calPlot.XLabel("Mean predicted probability");
         calPlot.YLabel("Observed rate");
         calPlot.Axes.SetLimits(0, max, 0, max);

@@ -23,7 +23,7 @@ internal static class DeteriorationCommands
         var e = run.Evaluation;
         EvaluationPlot.Save(png, "Sepsis within 6 h (out-of-fold)",
             [new Curve($"Model (AUROC {e.Model.Auroc.Value:0.000})", e.Model.Roc), new Curve($"NEWS2 wearable subset (AUROC {e.News2.Auroc.Value:0.000})", e.News2.Roc)],
-            [("Model, Platt-calibrated", e.Model.Calibration), ("NEWS2 total, Platt-calibrated", e.News2.Calibration)]);
+            [("Model, Platt-calibrated", e.Model.Calibration), ("NEWS2 total, Platt-calibrated", e.News2.Calibration)], "deciles");
         var report = Path.Combine(command.Report, $"{DeteriorationModel.Id}.md");
         File.WriteAllText(report, DeteriorationDocuments.ValidationReport(run, manifest, command));
         return [report, png];

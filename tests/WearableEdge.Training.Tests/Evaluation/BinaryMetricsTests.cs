@@ -50,6 +50,16 @@ public sealed class BinaryMetricsTests
     }
 
     [Fact]
+    public void CalibrationEqualWidth_PutsEachProbabilityInItsTenth_AndLeavesEmptyBinsOut()
+    {
+        var bins = BinaryMetrics.CalibrationEqualWidth([0.05, 0.15, 0.12, 0.95], [false, true, false, true], 10);
+        Assert.Equal([0.0, 0.1, 0.9], bins.Select(b => b.Lower).Select(l => Math.Round(l, 9)));
+        Assert.Equal(2, bins[1].Rows);
+        Assert.Equal(0.5, bins[1].ObservedRate, 12);
+        Assert.Equal(0.135, bins[1].MeanPredicted, 12);
+    }
+
+    [Fact]
     public void AlertEpisodes_CountsRisingEdges()
     {
         Assert.Equal(2, AlertEpisodes.Count([0.9, 0.9, 0.1, 0.5, 0.6, 0.2], 0.5));
