@@ -104,4 +104,59 @@ public sealed class ShippedModelTests : IDisposable
             alert, new System.Text.Json.JsonSerializerOptions(Contracts.ContractJsonContext.Default.Options) { WriteIndented = true }));
         TestContext.Current.TestOutputHelper?.WriteLine($"stable {scored[0]}, worsening {scored[1]}, priority {top.Priority}, top: {string.Join("; ", top.TopFeatures.Select(t => $"{t.Description} (+{t.ProbabilityChange})"))}");
     }
+
+    [Fact]
+    public void Shipped_Fall_SimulatedFallsRaiseOneAlertEachWithinTheFall()
+    {
+        var model = LoadShipped().FirstOrDefault(m => m.Manifest.FeatureSet == Clinical.Features.Motion.FallFeatures.FeatureSetId);
+        if (model is null)
+        {
+            Assert.Skip("No fall model is shipped yet.");
+        }
+
+        // A simulator seed far from the training seeds; falls only, among everyday activity.
+        var recording = DeviceSim.Motion.MotionLibrary.Generate(seed: 4242, TimeSpan.FromMinutes(20), new DeviceSim.Motion.MotionMix(FallsPerHour: 9, HardNegativesPerHour: 0));
+        var falls = recording.Episodes.Where(e => e.Activity == DeviceSim.Motion.MotionActivity.Fall).ToList();
+        Assert.NotEmpty(falls);
+        var t0 = new DateTimeOffset(2026, 1, 1, 8, 0, 0, TimeSpan.Zero);
+        var options = Options.Create(new ModelOptions());
+        using var service = new ModelScoringService(
+            System.Threading.Channels.Channel.CreateUnbounded<ModelInput>().Reader,
+            System.Threading.Channels.Channel.CreateUnbounded<ModelScore>().Writer,
+            _registry, options, TestMeterFactory.NewMetrics(), NullLogger<ModelScoringService>.Instance);
+        using var alerts = new EdgeService.Alerts.ModelAlertService(
+            System.Threading.Channels.Channel.CreateUnbounded<ModelScore>().Reader, null!, options, Options.Create(new EdgeService.Alerts.AlertOptions()),
+            TestMeterFactory.NewMetrics(), new FakeTimeProvider(t0), NullLogger<EdgeService.Alerts.ModelAlertService>.Instance);
+
+        var raised = new List<Contracts.AlertMessage>();
+        for (var i = 0; i + 25 <= recording.X.Length; i += 25)
+        {
+            var rows = new List<ModelScoringService.DueRow>();
+            service.Collect(
+                new ModelInput.Motion("p-1", t0.AddSeconds(i / 50.0), 50, recording.X[i..(i + 25)], recording.Y[i..(i + 25)], recording.Z[i..(i + 25)]), [], rows, []);
+            foreach (var score in ModelScoringService.Score(model, rows, emitBelowThreshold: false, metrics: null))
+            {
+                if (alerts.Evaluate(score) is { } transition)
+                {
+                    alerts.Committed(score, transition);
+                    if (transition.Action == EdgeService.Storage.AlertTransition.Raised)
+                    {
+                        raised.Add(transition.Alert);
+                    }
+                }
+            }
+        }
+
+        var output = TestContext.Current.TestOutputHelper;
+        output?.WriteLine($"{falls.Count} falls, {raised.Count} fall alerts; placement {recording.Placement}");
+        foreach (var alert in raised)
+        {
+            var fall = falls.FirstOrDefault(f => alert.WindowEnd > t0 + f.Start && alert.WindowStart < t0 + f.End);
+            output?.WriteLine($"alert window end {(alert.WindowEnd - t0).TotalSeconds:0.0} s, impact {(fall?.Impact is { } impact ? $"{impact.TotalSeconds:0.0} s" : "none")}: {alert.Reason}");
+            Assert.True(fall is not null, $"alert at {(alert.WindowEnd - t0).TotalSeconds} s is not during a fall");
+        }
+
+        Assert.NotEmpty(raised);
+        Assert.True(raised.Count <= falls.Count, $"{raised.Count} alerts for {falls.Count} falls: one fall alerted twice");
+    }
 }
