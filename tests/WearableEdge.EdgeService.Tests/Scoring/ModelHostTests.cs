@@ -48,6 +48,20 @@ public sealed class ModelHostTests : IDisposable
     }
 
     [Fact]
+    public async Task ValidateConfiguration_WrongHash_IsConfigurationErrorBeforeStart()
+    {
+        TestModels.Write(_models.Path, TestModels.Fall, "fall-detection", "1.0.0", m => m with { OnnxSha256 = new string('0', 64) });
+        var app = Build();
+        await using (app)
+        {
+            var error = Assert.ThrowsAny<Exception>(() => EdgeServiceHost.ValidateConfiguration(app));
+
+            Assert.True(EdgeServiceHost.IsConfigurationError(error, out var message), error.ToString());
+            Assert.StartsWith("Models:Path: Model fall-detection 1.0.0: SHA-256 of model.onnx is ", message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task ApiModels_ListsLoadedModels_AndReloadReportsFailedCandidate()
     {
         TestModels.Write(_models.Path, TestModels.Deterioration, Id, "1.0.0");

@@ -50,6 +50,7 @@ public sealed class ModelRegistry : IDisposable
     public long ReloadFailures => Interlocked.Read(ref _reloadFailures);
 
     private long _reloadFailures;
+    private int _startupLoaded;
 
     /// <summary>The model serving under <paramref name="modelId"/>, or null.</summary>
     public LoadedModel? Current(string modelId) => _models.GetValueOrDefault(modelId);
@@ -58,11 +59,16 @@ public sealed class ModelRegistry : IDisposable
     public IEnumerable<LoadedModel> OfKind(FeatureSetKind kind) => _models.Values.Where(m => m.Kind == kind);
 
     /// <summary>
-    /// Loads every model at start-up. A model that fails its checks stops start-up: a
-    /// <see cref="ModelValidationException"/> names it and what differs.
+    /// Loads every model at start-up, once (later calls do nothing). A model that fails its checks
+    /// stops start-up: a <see cref="ModelValidationException"/> names it and what differs.
     /// </summary>
     public void LoadAtStartup()
     {
+        if (Interlocked.Exchange(ref _startupLoaded, 1) == 1)
+        {
+            return;
+        }
+
         if (!Directory.Exists(Root))
         {
             Log.ModelFolderMissing(_logger, Root);
