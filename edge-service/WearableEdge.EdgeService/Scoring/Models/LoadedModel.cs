@@ -24,6 +24,7 @@ public sealed class LoadedModel : IDisposable
     private readonly bool _outputIsColumn;
     private readonly OrtValue[]?[] _inputValues;
     private readonly OrtValue[]?[] _outputValues;
+    private readonly OrtIoBinding?[] _bindings;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly RunOptions _runOptions = new();
@@ -55,6 +56,7 @@ public sealed class LoadedModel : IDisposable
         _outputs = [.. manifest.Outputs.ScoreTensorNames.Select(_ => new float[maxBatchRows])];
         _inputValues = new OrtValue[]?[maxBatchRows + 1];
         _outputValues = new OrtValue[]?[maxBatchRows + 1];
+        _bindings = new OrtIoBinding?[maxBatchRows + 1];
         _inputNames = [manifest.Inputs.TensorName];
         _outputNames = [.. manifest.Outputs.ScoreTensorNames];
     }
@@ -123,7 +125,7 @@ public sealed class LoadedModel : IDisposable
             {
                 var count = Math.Min(MaxBatchRows, results.Length - start);
                 rows.Slice(start * width, count * width).CopyTo(_input);
-                _session.Run(_runOptions, _inputNames, InputValues(count), _outputNames, OutputValues(count));
+                _session.RunWithBinding(_runOptions, Binding(count));
                 Calibrate(results.Slice(start, count));
             }
         }
@@ -153,6 +155,25 @@ public sealed class LoadedModel : IDisposable
         _inputValues[count] ??= [OrtValue.CreateTensorValueFromMemory(
             OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, count * Features.Count), [count, Features.Count])];
 
+    /// <summary>Inputs and outputs bound once per batch size, so a call allocates nothing on the managed side.</summary>
+    private OrtIoBinding Binding(int count)
+    {
+        if (_bindings[count] is { } existing)
+        {
+            return existing;
+        }
+
+        var binding = _session.CreateIoBinding();
+        binding.BindInput(_inputNames[0], InputValues(count)[0]);
+        var outputs = OutputValues(count);
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            binding.BindOutput(_outputNames[i], outputs[i]);
+        }
+
+        return _bindings[count] = binding;
+    }
+
     private OrtValue[] OutputValues(int count) =>
         _outputValues[count] ??= [.. _outputs.Select(buffer => OrtValue.CreateTensorValueFromMemory(
             OrtMemoryInfo.DefaultInstance, buffer.AsMemory(0, count), _outputIsColumn ? [count, 1] : [(long)count]))];
@@ -167,6 +188,11 @@ public sealed class LoadedModel : IDisposable
             }
 
             _disposed = true;
+            foreach (var binding in _bindings)
+            {
+                binding?.Dispose();
+            }
+
             foreach (var values in _inputValues.Concat(_outputValues))
             {
                 foreach (var value in values ?? [])
