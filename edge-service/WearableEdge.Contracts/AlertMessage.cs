@@ -72,8 +72,52 @@ public sealed record AlertMessage
     /// <summary>True when the alert concerns data older than the live threshold (backfilled data).</summary>
     public required bool Late { get; init; }
 
-    /// <summary>The parameters and values that produced the score.</summary>
+    /// <summary>The parameters and values that produced the score (rule alerts; empty for model alerts).</summary>
     public required IReadOnlyList<AlertParameter> Parameters { get; init; }
+
+    /// <summary>Model alerts: every input feature value the model saw, in its input order; absent for rules.</summary>
+    public IReadOnlyList<AlertFeature>? Features { get; init; }
+
+    /// <summary>
+    /// Model alerts: up to three features that pushed the probability up most, largest first
+    /// (occlusion: each set to its training median and scored again); absent for rules.
+    /// </summary>
+    public IReadOnlyList<AlertFeatureContribution>? TopFeatures { get; init; }
+}
+
+/// <summary>One input feature of a model alert.</summary>
+public sealed record AlertFeature
+{
+    /// <summary>Machine name, as in the model manifest, for example <c>spO2_slope_6h</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Words a nurse reads, for example <c>SpO2 trend</c>.</summary>
+    public required string Label { get; init; }
+
+    public required double Value { get; init; }
+
+    /// <summary>UCUM-style unit of <see cref="Value"/>; <c>1</c> when dimensionless.</summary>
+    public required string Unit { get; init; }
+
+    /// <summary>Window the feature is computed over, ISO 8601 duration.</summary>
+    public required string Window { get; init; }
+}
+
+/// <summary>A feature that pushed a model's probability up.</summary>
+public sealed record AlertFeatureContribution
+{
+    public required string Name { get; init; }
+
+    /// <summary>The feature and its value in words a nurse reads, for example <c>SpO2 trend −4.0 %/h</c>.</summary>
+    public required string Description { get; init; }
+
+    public required double Value { get; init; }
+
+    /// <summary>The training median the value was compared with.</summary>
+    public required double Reference { get; init; }
+
+    /// <summary>Probability with the real value minus probability with the median (0–1).</summary>
+    public required double ProbabilityChange { get; init; }
 }
 
 /// <summary>One input of an alert's score: the measured value, its unit and the points it scored.</summary>

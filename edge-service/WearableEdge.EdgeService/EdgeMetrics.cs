@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
@@ -18,7 +19,10 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _alerts;
     private readonly Counter<long> _sync;
+    private readonly Histogram<double> _inferenceSeconds;
+    private readonly Histogram<int> _inferenceRows;
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Model, string Purpose), InferenceStats> _inference = new();
 
     public EdgeMetrics(IMeterFactory meterFactory)
     {
@@ -28,7 +32,30 @@ public sealed class EdgeMetrics : IDisposable
         _rejected = _meter.CreateCounter<long>("wearable_edge_messages_rejected", description: "MQTT messages rejected, by reason");
         _alerts = _meter.CreateCounter<long>("wearable_edge_alert_transitions", description: "Alert transitions, by action");
         _sync = _meter.CreateCounter<long>("wearable_edge_outbox_deliveries", description: "Outbox deliveries, by target and outcome");
+        _inferenceSeconds = _meter.CreateHistogram<double>("wearable_edge_model_inference_duration", unit: "s", description: "ONNX Runtime call latency, by model and purpose");
+        _inferenceRows = _meter.CreateHistogram<int>("wearable_edge_model_batch_rows", description: "Rows per ONNX Runtime call, by model and purpose");
     }
+
+    /// <summary>
+    /// One batched model call: <paramref name="purpose"/> <c>score</c> (live windows) or
+    /// <c>explain</c> (occlusion variants of one row, at most one per feature).
+    /// </summary>
+    public void ModelInference(string modelId, string purpose, int rows, TimeSpan elapsed)
+    {
+        var tags = new TagList { { "model", modelId }, { "purpose", purpose } };
+        _inferenceSeconds.Record(elapsed.TotalSeconds, tags);
+        _inferenceRows.Record(rows, tags);
+        _inference.GetOrAdd((modelId, purpose), _ => new InferenceStats()).Record(rows, elapsed.TotalSeconds);
+    }
+
+    /// <summary>A new model version failed its checks on reload; the old one keeps serving.</summary>
+    public void ModelReloadFailed(string modelId) => Add("model_reload_failures", "model", modelId, 1);
+
+    /// <summary>ONNX Runtime failed on a batch; its windows went unscored.</summary>
+    public void ModelScoringFailed(string modelId) => Add("model_scoring_failures", "model", modelId, 1);
+
+    /// <summary>A motion batch reached the fall model's buffer, or was not usable (for example at another sample rate).</summary>
+    public void MotionBatch(string outcome) => Add("motion_batches", "outcome", outcome, 1);
 
     /// <summary>A sample was accepted, or dropped for a named reason (duplicate, too-late, queue-full).</summary>
     public void Sample(string outcome, long count = 1)
@@ -84,10 +111,74 @@ public sealed class EdgeMetrics : IDisposable
             text.Append(CultureInfo.InvariantCulture, $"wearable_edge_{parts[0]}_total{{{label[0]}=\"{label[1]}\"}} {value}\n");
         }
 
+        foreach (var ((model, purpose), stats) in _inference.OrderBy(kv => kv.Key.Model, StringComparer.Ordinal).ThenBy(kv => kv.Key.Purpose, StringComparer.Ordinal))
+        {
+            stats.AppendPrometheus(text, $"model=\"{model}\",purpose=\"{purpose}\"");
+        }
+
         return text.ToString();
     }
 
     public void Dispose() => _meter.Dispose();
+
+    /// <summary>Histograms of one model's calls: latency (seconds) and rows per call.</summary>
+    private sealed class InferenceStats
+    {
+        private static readonly double[] SecondsBounds = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+        private static readonly double[] RowsBounds = [1, 2, 4, 8, 16, 32, 64, 128];
+        private readonly Lock _gate = new();
+        private readonly long[] _secondsBuckets = new long[SecondsBounds.Length];
+        private readonly long[] _rowsBuckets = new long[RowsBounds.Length];
+        private long _calls;
+        private long _rows;
+        private double _seconds;
+
+        public void Record(int rows, double seconds)
+        {
+            lock (_gate)
+            {
+                _calls++;
+                _rows += rows;
+                _seconds += seconds;
+                Bucket(_secondsBuckets, SecondsBounds, seconds);
+                Bucket(_rowsBuckets, RowsBounds, rows);
+            }
+        }
+
+        public void AppendPrometheus(StringBuilder text, string labels)
+        {
+            lock (_gate)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"wearable_edge_model_inferences_total{{{labels}}} {_calls}\n");
+                text.Append(CultureInfo.InvariantCulture, $"wearable_edge_model_rows_total{{{labels}}} {_rows}\n");
+                Histogram(text, "wearable_edge_model_inference_seconds", labels, SecondsBounds, _secondsBuckets, _seconds);
+                Histogram(text, "wearable_edge_model_batch_rows", labels, RowsBounds, _rowsBuckets, _rows);
+            }
+        }
+
+        private void Histogram(StringBuilder text, string name, string labels, double[] bounds, long[] buckets, double sum)
+        {
+            long cumulative = 0;
+            for (var i = 0; i < bounds.Length; i++)
+            {
+                cumulative += buckets[i];
+                text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"{bounds[i]}\"}} {cumulative}\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{name}_bucket{{{labels},le=\"+Inf\"}} {_calls}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_sum{{{labels}}} {sum}\n");
+            text.Append(CultureInfo.InvariantCulture, $"{name}_count{{{labels}}} {_calls}\n");
+        }
+
+        private static void Bucket(long[] buckets, double[] bounds, double value)
+        {
+            var index = Array.FindIndex(bounds, b => value <= b);
+            if (index >= 0)
+            {
+                buckets[index]++;
+            }
+        }
+    }
 
     private void Add(string family, string label, string value, long count) =>
         _counts.AddOrUpdate($"{family}|{label}={value}", count, (_, old) => old + count);

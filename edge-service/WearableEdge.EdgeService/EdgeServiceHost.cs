@@ -62,12 +62,14 @@ public static class EdgeServiceHost
 
     /// <summary>
     /// Binds and validates every option now, before any stage starts, so a bad value is reported
-    /// once, naming its key, instead of inside a host start-up failure.
+    /// once, naming its key, instead of inside a host start-up failure. Then loads and checks the
+    /// models (<c>Models:Path</c>) for the same reason.
     /// </summary>
     public static void ValidateConfiguration(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.Services.GetService<IStartupValidator>()?.Validate();
+        app.Services.GetService<Scoring.Models.ModelRegistry>()?.LoadAtStartup();
     }
 
     /// <summary>
@@ -129,6 +131,9 @@ public static class EdgeServiceHost
 
         switch (exception)
         {
+            case Scoring.Models.ModelValidationException model:
+                message = $"{Scoring.Models.ModelOptions.SectionName}:{nameof(Scoring.Models.ModelOptions.Path)}: {model.Message}";
+                return true;
             case OptionsValidationException validation:
                 message = string.Join(Environment.NewLine, validation.Failures);
                 return true;

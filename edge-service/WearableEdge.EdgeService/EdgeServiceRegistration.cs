@@ -14,6 +14,7 @@ using WearableEdge.EdgeService.Demo;
 using WearableEdge.EdgeService.Features;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring;
+using WearableEdge.EdgeService.Scoring.Models;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
@@ -39,6 +40,7 @@ public static class EdgeServiceRegistration
         AddOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
         AddOptions<SyncOptions, SyncOptionsValidator>(services, SyncOptions.SectionName);
         AddOptions<DemoOptions, DemoOptionsValidator>(services, DemoOptions.SectionName);
+        AddOptions<ModelOptions, ModelOptionsValidator>(services, ModelOptions.SectionName);
 
         // Storage first: migrations run before any stage starts.
         services.AddSingleton<EdgeDatabase>();
@@ -52,6 +54,12 @@ public static class EdgeServiceRegistration
         AddStageQueue<FeatureVector>(services, sp => sp.GetRequiredService<IOptions<FeatureOptions>>().Value.QueueCapacity);
         AddStageQueue<ScoredWindow>(services, sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value.QueueCapacity);
         AddStageQueue<MinuteSummary>(services, sp => sp.GetRequiredService<IOptions<FeatureOptions>>().Value.QueueCapacity);
+        AddStageQueue<ModelInput>(services, sp => sp.GetRequiredService<IOptions<ModelOptions>>().Value.QueueCapacity);
+        AddStageQueue<ModelScore>(services, sp => sp.GetRequiredService<IOptions<AlertOptions>>().Value.QueueCapacity);
+
+        // Models: loaded (and checked) at start-up, before any stage runs; a bad model stops start-up.
+        services.AddSingleton<ModelRegistry>();
+        services.AddHostedService<ModelFolderWatcher>();
 
         // Raw samples: kept on the gateway for Storage:RawRetention, written off the hot path.
         services.AddSingleton<SampleStore>();
@@ -72,7 +80,9 @@ public static class EdgeServiceRegistration
         // Features → Scoring → Alerts.
         services.AddHostedService<FeaturePipeline>();
         services.AddHostedService<ScoringService>();
+        services.AddHostedService<ModelScoringService>();
         services.AddHostedService<AlertService>();
+        services.AddHostedService<ModelAlertService>();
 
         // Outbox targets: the MQTT alert topic always; the time-series store when Sync:Url is set.
         services.AddSingleton<AlertPublisher>();

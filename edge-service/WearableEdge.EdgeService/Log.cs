@@ -76,4 +76,31 @@ internal static partial class Log
 
     [LoggerMessage(1071, LogLevel.Error, "Demo simulator stopped with an error")]
     public static partial void DemoFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1100, LogLevel.Information, "Model {ModelId} {Version} loaded (SHA-256 {Sha256}) in {Milliseconds:0.0} ms")]
+    public static partial void ModelLoaded(ILogger logger, string modelId, string version, string sha256, double milliseconds);
+
+    [LoggerMessage(1101, LogLevel.Warning, "Models folder {Path} does not exist: no models are loaded; alerts come from the clinical rules only")]
+    public static partial void ModelFolderMissing(ILogger logger, string path);
+
+    [LoggerMessage(1102, LogLevel.Information, "Models folder {Path} holds no model: alerts come from the clinical rules only")]
+    public static partial void ModelFolderEmpty(ILogger logger, string path);
+
+    [LoggerMessage(1103, LogLevel.Error, "Model {ModelId} {Version} failed its checks and was not loaded; {Serving} keeps serving. {Error}")]
+    public static partial void ModelReloadFailed(ILogger logger, string modelId, string version, string serving, string error);
+
+    [LoggerMessage(1104, LogLevel.Warning, "Model {ModelId}: now serving {NewVersion} (SHA-256 {Sha256}) in place of {OldVersion}")]
+    public static partial void ModelSwapped(ILogger logger, string modelId, string oldVersion, string newVersion, string sha256);
+
+    [LoggerMessage(1105, LogLevel.Information, "Models folder changed; reloading")]
+    public static partial void ModelFolderChanged(ILogger logger);
+
+    [LoggerMessage(1106, LogLevel.Error, "Model {ModelId} {Version} failed on a batch of {Rows} rows; they go unscored")]
+    public static partial void ModelScoringFailed(ILogger logger, Exception exception, string modelId, string version, int rows);
+
+    [LoggerMessage(1107, LogLevel.Warning, "Models folder {Path} cannot be watched ({Reason}); new versions load only on POST /api/models/reload")]
+    public static partial void ModelFolderNotWatched(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1108, LogLevel.Error, "Model scoring: one input could not be turned into features; its windows are skipped")]
+    public static partial void ModelInputFailed(ILogger logger, Exception exception);
 }

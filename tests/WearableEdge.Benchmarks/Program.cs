@@ -13,6 +13,13 @@ using WearableEdge.EdgeService.Sync;
 
 // Store and sync benchmarks. Prints one line per figure.
 //   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- [--backlog 100000] [--batch 500]
+// Model inference benchmark (every shipped model, or those under --models <folder>):
+//   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- models [--models <folder>] [--calls 20000]
+if (args is ["models", ..])
+{
+    return WearableEdge.Benchmarks.ModelBenchmark.Run(args);
+}
+
 var backlog = IntArgument(args, "--backlog", 100_000);
 var batchSize = IntArgument(args, "--batch", 500);
 var folder = Directory.CreateTempSubdirectory("wearable-edge-bench-").FullName;
@@ -29,6 +36,8 @@ finally
     Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     Directory.Delete(folder, recursive: true);
 }
+
+return 0;
 
 static async Task StoreBenchmarks(string dataDirectory)
 {

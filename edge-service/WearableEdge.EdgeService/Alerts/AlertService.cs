@@ -142,9 +142,16 @@ public sealed class AlertService(
         return "al-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
     }
 
-    private async Task StoreAsync(AlertTransition transition, CancellationToken stoppingToken)
+    private Task StoreAsync(AlertTransition transition, CancellationToken stoppingToken) =>
+        StoreDurablyAsync(store, transition, timeProvider, logger, stoppingToken);
+
+    /// <summary>
+    /// Commits a transition (alert, audit row, outbox entries) to the local store. The store is the
+    /// record: keep trying rather than drop an alert; the caller's pipeline waits meanwhile.
+    /// </summary>
+    internal static async Task StoreDurablyAsync(
+        AlertStore store, AlertTransition transition, TimeProvider timeProvider, ILogger logger, CancellationToken stoppingToken)
     {
-        // The store is the record: keep trying rather than drop an alert. The pipeline waits meanwhile.
         while (true)
         {
             try

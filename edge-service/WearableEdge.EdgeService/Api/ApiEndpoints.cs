@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Clinical.Scoring;
 using WearableEdge.EdgeService.Ingest;
+using WearableEdge.EdgeService.Scoring.Models;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
@@ -26,8 +27,41 @@ public static class ApiEndpoints
         endpoints.MapGet("/metrics", MetricsAsync);
         endpoints.MapGet("/api/patients", (PatientBoard board) => Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(ToView)]));
         endpoints.MapGet("/api/alerts", AlertsAsync);
+        endpoints.MapGet("/api/models", (ModelRegistry registry) => Results.Json(ModelsOf(registry), ApiJsonContext.Default.ModelsView));
+        endpoints.MapPost("/api/models/reload", ReloadModelsAsync);
         return endpoints;
     }
+
+    /// <summary>Loads any new model version now; a failed candidate leaves the old model serving (the answer says why).</summary>
+    private static async Task<IResult> ReloadModelsAsync(ModelRegistry registry, CancellationToken cancellationToken)
+    {
+        var outcomes = await registry.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        var view = new ModelReloadView(
+            [.. outcomes.Select(o => new ModelReloadOutcomeView(o.ModelId, o.Version, o.Outcome, o.Error))],
+            ModelsOf(registry));
+        return Results.Json(view, ApiJsonContext.Default.ModelReloadView);
+    }
+
+    internal static ModelsView ModelsOf(ModelRegistry registry) => new(
+        registry.Root,
+        [.. registry.Models.Values.Select(m => new ModelView(
+            m.Id,
+            m.Version,
+            m.Manifest.OnnxSha256,
+            m.Manifest.Task,
+            m.Manifest.AlertType,
+            m.Manifest.FeatureSet,
+            m.Features.Count,
+            m.Manifest.Outputs.ScoreTensorNames.Count,
+            [.. m.Manifest.Thresholds.Select(t => new ModelThresholdView(t.Priority, t.Probability, t.ExpectedSensitivity, t.AlertsPerPatientDay))],
+            [.. m.Manifest.Evaluation.Select(e => new ModelMetricView(e.Name, e.Value, e.Lower, e.Upper))],
+            m.Manifest.TrainingData.Name,
+            m.Manifest.TrainingData.Licence,
+            m.Manifest.TrainingData.Patients,
+            m.LoadedAt,
+            Math.Round(m.LoadDuration.TotalMilliseconds, 1)))],
+        registry.ReloadFailures,
+        registry.LastError is { } e ? new ModelLoadErrorView(e.ModelId, e.Version, e.At, e.Message) : null);
 
     private static async Task<IResult> AlertsAsync(AlertStore store, int? limit, CancellationToken cancellationToken)
     {
@@ -86,12 +120,19 @@ public static class ApiEndpoints
     /// <summary>Counters, and the outbox gauges of every target, in the Prometheus text format.</summary>
     private static async Task<IResult> MetricsAsync(
         EdgeMetrics metrics,
+        ModelRegistry models,
         OutboxStore outbox,
         IEnumerable<OutboxDispatcherRegistration> dispatchers,
         TimeProvider timeProvider,
         CancellationToken cancellationToken)
     {
         var text = new StringBuilder(metrics.ToPrometheusText());
+        text.Append(CultureInfo.InvariantCulture, $"wearable_edge_models_loaded {models.Models.Count}\n");
+        foreach (var model in models.Models.Values)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_model_info{{model=\"{model.Id}\",version=\"{model.Version}\",sha256=\"{model.Manifest.OnnxSha256}\"}} 1\n");
+        }
+
         var now = timeProvider.GetUtcNow();
         foreach (var target in await OutboxHealthAsync(outbox, dispatchers, now, cancellationToken).ConfigureAwait(false))
         {

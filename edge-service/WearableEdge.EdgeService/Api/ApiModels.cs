@@ -65,9 +65,43 @@ public sealed record News2ParameterView(string Parameter, string Loinc, double V
 [JsonSerializable(typeof(IReadOnlyList<PatientView>))]
 [JsonSerializable(typeof(IReadOnlyList<AlertMessage>))]
 [JsonSerializable(typeof(ProblemDetailsView))]
+[JsonSerializable(typeof(ModelsView))]
+[JsonSerializable(typeof(ModelReloadView))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }
 
 /// <summary>A client error, RFC 9457-shaped.</summary>
 public sealed record ProblemDetailsView(string Title, int Status, string Detail);
+
+/// <summary><c>GET /api/models</c>: the models serving, and the last failed load or reload.</summary>
+public sealed record ModelsView(string Path, IReadOnlyList<ModelView> Models, long ReloadFailures, ModelLoadErrorView? LastReloadError);
+
+/// <summary>One serving model: its manifest summary and when it was loaded.</summary>
+public sealed record ModelView(
+    string Id,
+    string Version,
+    string Sha256,
+    string Task,
+    string AlertType,
+    string FeatureSet,
+    int FeatureCount,
+    int EnsembleMembers,
+    IReadOnlyList<ModelThresholdView> Thresholds,
+    IReadOnlyList<ModelMetricView> Evaluation,
+    string TrainingData,
+    string TrainingDataLicence,
+    int TrainingPatients,
+    DateTimeOffset LoadedAt,
+    double LoadMilliseconds);
+
+public sealed record ModelThresholdView(string Priority, double Probability, double ExpectedSensitivity, double AlertsPerPatientDay);
+
+public sealed record ModelMetricView(string Name, double Value, double? Lower, double? Upper);
+
+public sealed record ModelLoadErrorView(string ModelId, string Version, DateTimeOffset At, string Message);
+
+/// <summary><c>POST /api/models/reload</c>: what the reload did per model, then the models serving.</summary>
+public sealed record ModelReloadView(IReadOnlyList<ModelReloadOutcomeView> Outcomes, ModelsView Models);
+
+public sealed record ModelReloadOutcomeView(string ModelId, string Version, string Outcome, string? Error);

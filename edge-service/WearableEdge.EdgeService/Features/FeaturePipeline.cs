@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Features;
 using WearableEdge.Clinical.Samples;
+using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Sync;
 
 namespace WearableEdge.EdgeService.Features;
@@ -23,6 +24,7 @@ public sealed class FeaturePipeline(
     ChannelReader<WearableSample> samples,
     ChannelWriter<FeatureVector> windows,
     ChannelWriter<MinuteSummary> summaries,
+    ChannelWriter<ModelInput> modelInputs,
     IOptions<FeatureOptions> options,
     IOptions<SyncOptions> sync,
     EdgeMetrics metrics,
@@ -69,7 +71,9 @@ public sealed class FeaturePipeline(
     {
         var closed = new Queue<PatientWindow>();
         var spec = options.Value.ToWindowSpec();
-        var minuteSpec = sync.Value.IsConfigured && sync.Value.SyncMinuteSummaries ? MinuteSummary.Spec(spec) : null;
+        // Minute summaries feed the deterioration model's hourly history always, and the store when synced.
+        var syncSummaries = sync.Value.IsConfigured && sync.Value.SyncMinuteSummaries;
+        var minuteSpec = MinuteSummary.Spec(spec);
         using var input = new Subject<WearableSample>();
         using var subscription = WindowPerPatient(input, spec, minuteSpec, Count).Subscribe(closed.Enqueue);
 
@@ -89,7 +93,12 @@ public sealed class FeaturePipeline(
             {
                 if (window.IsMinuteSummary)
                 {
-                    await summaries.WriteAsync(MinuteSummary.From(window.Window), stoppingToken).ConfigureAwait(false);
+                    var summary = MinuteSummary.From(window.Window);
+                    await modelInputs.WriteAsync(new ModelInput.Minute(summary), stoppingToken).ConfigureAwait(false);
+                    if (syncSummaries)
+                    {
+                        await summaries.WriteAsync(summary, stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 else
                 {

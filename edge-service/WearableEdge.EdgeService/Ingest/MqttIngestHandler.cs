@@ -6,6 +6,7 @@ using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
 
 namespace WearableEdge.EdgeService.Ingest;
@@ -18,6 +19,7 @@ namespace WearableEdge.EdgeService.Ingest;
 /// </summary>
 public sealed class MqttIngestHandler(
     ChannelWriter<WearableSample> samples,
+    ChannelWriter<ModelInput> modelInputs,
     DeadLetterQueue deadLetters,
     RawSampleQueue rawSamples,
     PatientBoard board,
@@ -59,6 +61,11 @@ public sealed class MqttIngestHandler(
             case DecodedPayload.Motion motion:
                 metrics.MessageAccepted(Topics.MotionStream);
                 board.RecordMotion(motion.PatientId, motion.DeviceTime, motion.MagnitudeStdDev);
+
+                // The fall model's input; waits while model scoring is behind, as vitals do.
+                await modelInputs.WriteAsync(
+                    new ModelInput.Motion(motion.PatientId, motion.DeviceTime, motion.SampleRateHz, motion.X, motion.Y, motion.Z),
+                    lifetime.ApplicationStopping).ConfigureAwait(false);
                 break;
             case DecodedPayload.Device device:
                 metrics.MessageAccepted(Topics.DeviceStream);

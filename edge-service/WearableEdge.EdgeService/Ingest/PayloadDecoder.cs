@@ -28,8 +28,13 @@ public abstract record DecodedPayload
 
     public sealed record Vitals(string PatientId, string DeviceId, IReadOnlyList<WearableSample> Samples) : DecodedPayload;
 
-    /// <summary>A motion batch, summarized: the batch's device time and the spread of acceleration magnitude (g).</summary>
-    public sealed record Motion(string PatientId, string DeviceId, DateTimeOffset DeviceTime, int SampleCount, double MagnitudeStdDev) : DecodedPayload;
+    /// <summary>
+    /// A motion batch: the device time of its first sample, its rate, the spread of acceleration
+    /// magnitude (g), and the samples themselves (g, as float: the fall model's input type).
+    /// </summary>
+    public sealed record Motion(
+        string PatientId, string DeviceId, DateTimeOffset DeviceTime, int SampleCount, double MagnitudeStdDev,
+        double SampleRateHz, float[] X, float[] Y, float[] Z) : DecodedPayload;
 
     public sealed record Device(string PatientId, DeviceStatus Status) : DecodedPayload;
 
@@ -225,9 +230,11 @@ public static class PayloadDecoder
         }
 
         double sum = 0, sumSquares = 0;
+        float[] xs = new float[n], ys = new float[n], zs = new float[n];
         for (var i = 0; i < n; i++)
         {
             var (x, y, z) = (batch.X[i], batch.Y[i], batch.Z[i]);
+            (xs[i], ys[i], zs[i]) = ((float)x, (float)y, (float)z);
             if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z) || Math.Abs(x) > 16 || Math.Abs(y) > 16 || Math.Abs(z) > 16)
             {
                 return Reject(RejectReason.InvalidValue, $"sample {i} is not a finite acceleration within ±16 g");
@@ -240,7 +247,7 @@ public static class PayloadDecoder
 
         var mean = sum / n;
         var stdDev = Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
-        return new DecodedPayload.Motion(patientId, batch.DeviceId, ts.ToUniversalTime(), n, stdDev);
+        return new DecodedPayload.Motion(patientId, batch.DeviceId, ts.ToUniversalTime(), n, stdDev, batch.SampleRateHz, xs, ys, zs);
     }
 
     private static DecodedPayload DecodeDevice(string patientId, DeviceStatus status)

@@ -215,6 +215,17 @@ public sealed class PayloadDecoderTests
     }
 
     [Fact]
+    public void Decode_Motion_CarriesRawSamplesAndRateForTheFallModel()
+    {
+        var motion = Assert.IsType<DecodedPayload.Motion>(Decode(MotionTopic, Motion(samples: 25, rateHz: 50)));
+
+        Assert.Equal(50, motion.SampleRateHz);
+        Assert.Equal([.. Enumerable.Range(0, 25).Select(i => (float)(0.01 * (i % 5)))], motion.X);
+        Assert.Equal(new float[25], motion.Y);
+        Assert.Equal([.. Enumerable.Range(0, 25).Select(i => (float)(1.0 + (0.02 * (i % 3))))], motion.Z);
+    }
+
+    [Fact]
     public void Decode_MotionStill_HasZeroSpread()
     {
         var json = """{"schemaVersion":1,"deviceId":"watch-42","ts":"2025-03-01T08:00:00Z","sampleRateHz":25,"x":[0,0,0,0,0,0,0,0],"y":[0,0,0,0,0,0,0,0],"z":[1,1,1,1,1,1,1,1]}""";
