@@ -14,6 +14,9 @@ internal sealed record SimulatedWard(int Patients, int Seed, double Speed, TimeS
 {
     private const int VitalsBatch = 5;
 
+    /// <summary>Whether the simulator also publishes 50 Hz motion; default false (vitals and status only).</summary>
+    public bool Motion { get; init; }
+
     /// <summary>Fixed device start; null lets the simulator take the wall clock.</summary>
     public DateTimeOffset? DeviceStart { get; init; }
 
@@ -56,9 +59,13 @@ internal sealed record SimulatedWard(int Patients, int Seed, double Speed, TimeS
             "--speed", Speed.ToString(CultureInfo.InvariantCulture),
             "--duration", $"{(int)Duration.TotalMinutes}m",
             "--vitals-batch", VitalsBatch.ToString(CultureInfo.InvariantCulture),
-            "--no-motion",
             "--client-id", clientId,
         };
+        if (!Motion)
+        {
+            arguments.Add("--no-motion");
+        }
+
         if (DeviceStart is { } start)
         {
             arguments.AddRange(["--device-start", start.ToString("O", CultureInfo.InvariantCulture)]);

@@ -5,6 +5,7 @@ using WearableEdge.Clinical.Features.Motion;
 using WearableEdge.Clinical.Features.Trends;
 using WearableEdge.Contracts;
 using WearableEdge.IntegrationTests.Faults;
+using Xunit;
 
 namespace WearableEdge.IntegrationTests.Models;
 
