@@ -21,7 +21,9 @@ public static class AlertLineProtocol
         AppendTag(line, "patient", patientPseudonym);
         AppendTag(line, "type", alert.Type);
         AppendTag(line, "priority", alert.Priority);
-        AppendTag(line, "source", alert.RuleId);
+        // A rule alert names its rule; a model alert names its model, whose id (not the generic
+        // threshold rule) is what tells one model's alerts from another's upstream.
+        AppendTag(line, "source", alert.ScoreSourceKind == "model" ? alert.ScoreSourceId : alert.RuleId);
         line.Append(CultureInfo.InvariantCulture, $" score={alert.Score:R},late={(alert.Late ? 1 : 0)}i,parameters={alert.Parameters.Count}i");
         if (alert.Probability is { } probability)
         {

@@ -74,12 +74,22 @@ public sealed class AlertLineProtocolTests
     [Fact]
     public void ToLine_ModelAlertWithInterval_AddsProbabilityAndBounds()
     {
-        var alert = TestAlerts.Alert(priority: "high", score: 7) with { Probability = 0.42, ProbabilityLower = 0.3, ProbabilityUpper = 0.55 };
+        var alert = TestAlerts.Alert(priority: "high", score: 7) with
+        {
+            Type = "fall",
+            RuleId = "model-threshold",
+            ScoreSourceKind = "model",
+            ScoreSourceId = "fall-detection",
+            Probability = 0.42,
+            ProbabilityLower = 0.3,
+            ProbabilityUpper = 0.55,
+        };
 
         var line = AlertLineProtocol.ToLine(alert, EventAt, "p-5f1e");
 
+        // The source of a model alert is the model, not the generic threshold rule.
         Assert.Equal(
-            "alert,patient=p-5f1e,type=news2,priority=high,source=news2-alert score=7,late=0i,parameters=2i,probability=0.42,probability_lower=0.3,probability_upper=0.55 1740816005123",
+            "alert,patient=p-5f1e,type=fall,priority=high,source=fall-detection score=7,late=0i,parameters=2i,probability=0.42,probability_lower=0.3,probability_upper=0.55 1740816005123",
             line);
     }
 
