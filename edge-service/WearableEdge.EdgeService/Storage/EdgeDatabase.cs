@@ -102,6 +102,39 @@ public sealed class EdgeDatabase
         CREATE INDEX ix_samples_received ON samples (received_at);
         CREATE INDEX ix_samples_patient_ts ON samples (patient_id, ts);
         """,
+
+        // v3: the alarm lifecycle and access control. alert_events becomes the audit trail (who,
+        // from which client, with which note, to which status); an alert records who acknowledged
+        // it, until when it is silenced and its peak; nurses and admins sign in with hashed
+        // passwords, machine clients with bearer tokens stored as hashes.
+        """
+        ALTER TABLE alert_events ADD COLUMN status TEXT;
+        ALTER TABLE alert_events ADD COLUMN actor TEXT NOT NULL DEFAULT 'system';
+        ALTER TABLE alert_events ADD COLUMN client TEXT;
+        ALTER TABLE alert_events ADD COLUMN note TEXT;
+        ALTER TABLE alerts ADD COLUMN acknowledged_at INTEGER;
+        ALTER TABLE alerts ADD COLUMN acknowledged_by TEXT;
+        ALTER TABLE alerts ADD COLUMN silenced_until INTEGER;
+        ALTER TABLE alerts ADD COLUMN last_seen_at INTEGER;
+        ALTER TABLE alerts ADD COLUMN peak_score REAL;
+
+        CREATE TABLE users (
+            username      TEXT PRIMARY KEY COLLATE NOCASE,
+            password_hash TEXT NOT NULL,
+            role          TEXT NOT NULL CHECK (role IN ('nurse', 'admin')),
+            created_at    INTEGER NOT NULL,
+            disabled      INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE api_tokens (
+            token_hash TEXT PRIMARY KEY,
+            name       TEXT NOT NULL,
+            username   TEXT NOT NULL REFERENCES users (username),
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            revoked    INTEGER NOT NULL DEFAULT 0
+        );
+        """,
     ];
 
     private readonly string _connectionString;

@@ -80,15 +80,19 @@ public sealed class EdgeDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task MigrateAsync_EmptyFolder_ReachesVersionTwoWithSamplesAndOutboxKind()
+    public async Task MigrateAsync_EmptyFolder_ReachesVersionThreeWithSamplesOutboxKindAuditAndUsers()
     {
         var database = _folder.Database();
 
         var version = await database.MigrateAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, EdgeDatabase.CurrentVersion);
-        Assert.Equal(2, version);
-        Assert.Equal(2, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(3, EdgeDatabase.CurrentVersion);
+        Assert.Equal(3, version);
+        Assert.Equal(3, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users';"));
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'api_tokens';"));
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM pragma_table_info('alert_events') WHERE name = 'actor';"));
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM pragma_table_info('alerts') WHERE name = 'acknowledged_by';"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'samples';"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'kind';"));
         Assert.Equal(0, await SqlQueries.CountAsync(database, "SELECT \"notnull\" FROM pragma_table_info('outbox') WHERE name = 'alert_id';"));
