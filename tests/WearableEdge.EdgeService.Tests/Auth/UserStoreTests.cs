@@ -25,7 +25,12 @@ public sealed class UserStoreTests : IDisposable
         var bob = (string)(await SqlQueries.ScalarAsync(database, "SELECT password_hash FROM users WHERE username = 'bob';"))!;
         Assert.DoesNotContain(Password, alice, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Password)), alice, StringComparison.Ordinal);
-        Assert.Equal(0x01, Convert.FromBase64String(alice)[0]); // Identity V3 format marker (PBKDF2).
+        // Identity V3 layout: marker 0x01, PRF (2 = HMAC-SHA512), iterations, salt length, all big-endian (docs/configuration.md).
+        var bytes = Convert.FromBase64String(alice);
+        Assert.Equal(0x01, bytes[0]);
+        Assert.Equal(2u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(1)));
+        Assert.Equal(100_000u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(5)));
+        Assert.Equal(16u, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(9)));
         Assert.NotEqual(alice, bob); // Salted: the same password hashes differently.
         Assert.Equal(0, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM users WHERE instr(password_hash, $p) > 0;", ("$p", Password)));
     }
