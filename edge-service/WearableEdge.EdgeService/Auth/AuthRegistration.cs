@@ -49,6 +49,7 @@ public static class AuthRegistration
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
         services.AddHostedService<AuthBootstrap>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
 
         // Session cookies are encrypted with Data Protection keys kept beside the store, so a
         // restart does not sign every nurse out.
