@@ -98,6 +98,15 @@ public sealed partial class DemoLogPrivacyTests
             }
         }
 
+        // The printed nurse credentials sign in (cookie session) as the demo nurse.
+        var password = NursePassword().Match(demo.Output).Groups[1].Value;
+        using var browser = new HttpClient { BaseAddress = http.BaseAddress };
+        using var signIn = await browser.PostAsync(
+            "auth/login", new StringContent($"{{\"username\":\"nurse\",\"password\":\"{password}\"}}", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, signIn.StatusCode);
+        using var me = JsonDocument.Parse(await browser.GetStringAsync("api/me", ct));
+        Assert.Equal("nurse", me.RootElement.GetProperty("role").GetString());
+
         await demo.StopAsync(TimeSpan.FromSeconds(10), ct);
     }
 }
