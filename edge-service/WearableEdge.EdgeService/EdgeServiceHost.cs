@@ -57,6 +57,7 @@ public static class EdgeServiceHost
 
         var app = builder.Build();
         app.MapWearableEdgeApi();
+        app.MapFhirEndpoints();
         return app;
     }
 

@@ -45,6 +45,7 @@ public static class EdgeServiceRegistration
         // Storage first: migrations run before any stage starts.
         services.AddSingleton<EdgeDatabase>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<Fhir.StoredAlertReader>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<DatabaseMigrationService>();
