@@ -145,9 +145,11 @@ public static class AlertFhirRenderer
     };
 
     /// <summary>
-    /// The UCUM code for a unit as the manifests and contracts write it. They use UCUM already,
-    /// except <c>g</c> for acceleration in multiples of standard gravity, which in UCUM is gram:
-    /// standard gravity is <c>[g]</c>.
+    /// The UCUM code for a unit as the manifests and contracts write it. They use UCUM already, with
+    /// two exceptions: <c>g</c> for acceleration in multiples of standard gravity, which in UCUM is
+    /// gram (standard gravity is <c>[g]</c>); and <c>Cel/…</c> for a temperature trend, where
+    /// <c>Cel</c> is a special unit on an interval scale that UCUM does not combine with others,
+    /// while a temperature difference of 1 °C is 1 <c>K</c>.
     /// </summary>
     public static string UcumCode(string unit)
     {
@@ -156,6 +158,7 @@ public static class AlertFhirRenderer
         {
             "g" => "[g]",
             _ when unit.StartsWith("g/", StringComparison.Ordinal) => "[g]" + unit[1..],
+            _ when unit.StartsWith("Cel/", StringComparison.Ordinal) => "K" + unit[3..],
             _ => unit,
         };
     }
