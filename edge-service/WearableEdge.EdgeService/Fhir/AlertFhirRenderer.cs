@@ -114,7 +114,7 @@ public static class AlertFhirRenderer
                 ? new Period(new FhirDateTime(alert.RaisedAt), new FhirDateTime(resolved))
                 : new FhirDateTime(alert.RaisedAt),
             Author = new ResourceReference("#rule"),
-            Detail = alert.Reason + " " + Circumstances(alert),
+            Detail = alert.Reason.TrimEnd('.') + ". " + Circumstances(alert),
         };
 
         issue.Contained.Add(ScoringDevice(alert));
