@@ -37,8 +37,9 @@ public static class AlertFhirRenderer
 
     /// <summary>
     /// A model alert as a RiskAssessment: <c>prediction.probabilityDecimal</c> holds the calibrated
-    /// point probability; its interval is the <see cref="FhirCodes.ProbabilityIntervalExtension"/>
-    /// Range on the prediction; <c>basis</c> lists every input feature as a contained Observation;
+    /// point probability as a percentage (R4 expresses it in percent, max 100: the comment on
+    /// <c>prediction.probability[x]</c> and invariant ras-2); its interval is the
+    /// <see cref="FhirCodes.ProbabilityIntervalExtension"/> Range on the prediction, in UCUM <c>%</c> like ras-1 asks of a probabilityRange; <c>basis</c> lists every input feature as a contained Observation;
     /// <c>method</c> and <c>performer</c> name the model, its version and the SHA-256 of its file.
     /// </summary>
     public static RiskAssessment RenderRiskAssessment(AlertMessage alert, FhirSubject subject)
@@ -74,7 +75,7 @@ public static class AlertFhirRenderer
         var prediction = new RiskAssessment.PredictionComponent
         {
             Outcome = AlertTypeConcept(alert),
-            Probability = alert.Probability is { } p ? new FhirDecimal(ToDecimal(p)) : null,
+            Probability = alert.Probability is { } p ? new FhirDecimal(Percent(p)) : null,
             Rationale = alert.TopFeatures is { Count: > 0 } top ? "Raised most by: " + string.Join("; ", top.Select(t => t.Description)) : null,
         };
         if (alert.ProbabilityLower is { } lower && alert.ProbabilityUpper is { } upper)
@@ -261,8 +262,11 @@ public static class AlertFhirRenderer
         }
     }
 
-    private static Quantity ProbabilityQuantity(double value) =>
-        new() { Value = ToDecimal(value), Unit = "1", System = FhirCodes.Ucum, Code = "1" };
+    private static Quantity ProbabilityQuantity(double probability) =>
+        new() { Value = Percent(probability), Unit = "%", System = FhirCodes.Ucum, Code = "%" };
+
+    /// <summary>A probability (0–1) in percent, exactly: 0.4237 → 42.37.</summary>
+    private static decimal Percent(double probability) => ToDecimal(probability) * 100m;
 
     /// <summary>Priority, status, completeness and the inputs the score could not assess, in one sentence.</summary>
     private static string Circumstances(AlertMessage alert)

@@ -44,7 +44,7 @@ public static class FhirCodes
 
     /// <summary>
     /// Extension on <c>RiskAssessment.prediction</c>: the uncertainty interval of the point
-    /// probability in <c>probabilityDecimal</c>, as a <c>valueRange</c> of two unit-less (UCUM <c>1</c>) quantities.
+    /// probability in <c>probabilityDecimal</c>, as a <c>valueRange</c> of two percentages (UCUM <c>%</c>, 0–100).
     /// </summary>
     public const string ProbabilityIntervalExtension = LocalBase + "/StructureDefinition/probability-interval";
 

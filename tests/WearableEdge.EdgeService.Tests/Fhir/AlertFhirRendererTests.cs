@@ -70,17 +70,36 @@ public sealed class AlertFhirRendererTests
     }
 
     [Fact]
-    public void RiskAssessment_Probability_IsDecimalWithIntervalRangeExtension()
+    public void RiskAssessment_Probability_IsPercentDecimalWithIntervalRangeExtension()
     {
         var prediction = Assert.Single(RoundTrip<RiskAssessment>(FhirTestAlerts.Deterioration()).Prediction);
 
-        Assert.Equal(0.42m, Assert.IsType<FhirDecimal>(prediction.Probability).Value);
+        // R4 expresses probabilityDecimal in percent (max 100, ras-2); AlertMessage holds 0.42.
+        var probability = Assert.IsType<FhirDecimal>(prediction.Probability).Value!.Value;
+        Assert.Equal(42m, probability);
         var range = Assert.IsType<Hl7.Fhir.Model.Range>(prediction.GetExtensionValue<DataType>(FhirCodes.ProbabilityIntervalExtension));
-        Assert.Equal(0.31m, range.Low!.Value);
-        Assert.Equal(0.55m, range.High!.Value);
-        Assert.All(new[] { range.Low!, range.High! }, q => Assert.Equal((FhirCodes.Ucum, "1"), (q.System, q.Code)));
-        Assert.InRange(prediction.Probability is FhirDecimal p ? p.Value!.Value : -1, range.Low.Value!.Value, range.High.Value!.Value);
+        Assert.Equal(31m, range.Low!.Value);
+        Assert.Equal(55m, range.High!.Value);
+        Assert.All(new[] { range.Low!, range.High! }, q => Assert.Equal((FhirCodes.Ucum, "%"), (q.System, q.Code)));
+        Assert.InRange(probability, range.Low.Value!.Value, range.High.Value!.Value);
         Assert.Equal("deterioration", Assert.Single(prediction.Outcome!.Coding).Code);
+    }
+
+    [Theory]
+    [InlineData(0.4237, 0.0001, 0.9999, "42.37", "0.01", "99.99")]
+    [InlineData(1.0, 0.0, 1.0, "100", "0", "100")]
+    public void RiskAssessment_Probability_IsExactPercentWithinZeroToHundred(double p, double lower, double upper, string percent, string low, string high)
+    {
+        var alert = FhirTestAlerts.Deterioration() with { Probability = p, ProbabilityLower = lower, ProbabilityUpper = upper };
+
+        var prediction = Assert.Single(RoundTrip<RiskAssessment>(alert).Prediction);
+
+        var value = Assert.IsType<FhirDecimal>(prediction.Probability).Value!.Value;
+        Assert.Equal(decimal.Parse(percent, System.Globalization.CultureInfo.InvariantCulture), value);
+        Assert.InRange(value, 0m, 100m);
+        var range = Assert.IsType<Hl7.Fhir.Model.Range>(prediction.GetExtensionValue<DataType>(FhirCodes.ProbabilityIntervalExtension));
+        Assert.Equal(decimal.Parse(low, System.Globalization.CultureInfo.InvariantCulture), range.Low!.Value);
+        Assert.Equal(decimal.Parse(high, System.Globalization.CultureInfo.InvariantCulture), range.High!.Value);
     }
 
     [Fact]
@@ -91,7 +110,7 @@ public sealed class AlertFhirRendererTests
         var prediction = Assert.Single(RoundTrip<RiskAssessment>(alert).Prediction);
 
         Assert.Null(prediction.GetExtension(FhirCodes.ProbabilityIntervalExtension));
-        Assert.Equal(0.42m, Assert.IsType<FhirDecimal>(prediction.Probability).Value);
+        Assert.Equal(42m, Assert.IsType<FhirDecimal>(prediction.Probability).Value);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class FhirEndpointsTests : IDisposable
         var assessment = Strict.Deserialize<RiskAssessment>(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Empty(assessment.Validate());
         Assert.Equal("al-m1", assessment.Id);
-        Assert.Equal(0.42m, Assert.IsType<FhirDecimal>(assessment.Prediction.Single().Probability).Value);
+        Assert.Equal(42m, Assert.IsType<FhirDecimal>(assessment.Prediction.Single().Probability).Value);
         Assert.Equal((FhirCodes.PatientIdSystem, "bed-07"), (assessment.Subject!.Identifier!.System, assessment.Subject.Identifier.Value));
     }
 
