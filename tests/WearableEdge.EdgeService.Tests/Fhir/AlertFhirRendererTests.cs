@@ -30,10 +30,13 @@ public sealed class AlertFhirRendererTests
         return parsed;
     }
 
-    private static void AssertValid(Base resource)
+    /// <summary>No issue from the POCO validation, and no error or warning from the profile validator.</summary>
+    private static void AssertValid(Resource resource)
     {
         var problems = resource.Validate();
         Assert.True(problems.Count == 0, string.Join("\n", problems.Select(p => p.Message)));
+        var profileProblems = FhirProfileValidator.Problems(FhirProfileValidator.Validate(resource));
+        Assert.True(profileProblems.Count == 0, string.Join("\n", profileProblems));
     }
 
     private static IEnumerable<Quantity> Quantities(DomainResource resource) =>
@@ -316,6 +319,40 @@ public sealed class AlertFhirRendererTests
         issue.Status = null;
 
         Assert.NotEmpty(issue.Validate());
+    }
+
+    [Fact]
+    public void ProfileValidator_ProbabilityOver100_FailsRas2()
+    {
+        // The profile validation must be able to fail: R4 invariant ras-2 (probabilityDecimal <= 100).
+        var assessment = AlertFhirRenderer.RenderRiskAssessment(FhirTestAlerts.Deterioration(), Bed07);
+        assessment.Prediction[0].Probability = new FhirDecimal(142m);
+
+        var problems = FhirProfileValidator.Problems(FhirProfileValidator.Validate(assessment));
+
+        Assert.Contains(problems, p => p.Contains("ras-2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ProfileValidator_VitalSignWithoutCategory_FailsVitalSignsProfile()
+    {
+        var issue = AlertFhirRenderer.RenderDetectedIssue(TestAlerts.Alert(), Bed07);
+        issue.Contained.OfType<Observation>().First().Category.Clear();
+
+        var problems = FhirProfileValidator.Problems(FhirProfileValidator.Validate(issue));
+
+        Assert.Contains(problems, p => p.Contains("category", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ProfileValidator_IntervalExtensionWithoutRange_FailsItsDefinition()
+    {
+        var assessment = AlertFhirRenderer.RenderRiskAssessment(FhirTestAlerts.Deterioration(), Bed07);
+        assessment.Prediction[0].Extension[0].Value = new FhirString("31-55");
+
+        var problems = FhirProfileValidator.Problems(FhirProfileValidator.Validate(assessment));
+
+        Assert.Contains(problems, p => p.StartsWith("Error", StringComparison.Ordinal));
     }
 
     [Fact]
