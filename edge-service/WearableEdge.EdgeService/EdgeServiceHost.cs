@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Demo;
+using WearableEdge.EdgeService.Fhir;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
@@ -48,6 +49,11 @@ public static class EdgeServiceHost
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))
         {
             builder.Services.AddTimeSeriesSync();
+        }
+
+        if (builder.Configuration.GetValue<bool>(FhirRegistration.PublishMqttKey))
+        {
+            builder.Services.AddFhirAlertPublishing();
         }
 
         if (demo)

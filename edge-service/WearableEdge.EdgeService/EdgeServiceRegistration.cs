@@ -131,7 +131,7 @@ public static class EdgeServiceRegistration
         services.AddSingleton(sp => sp.GetRequiredService<Channel<T>>().Writer);
     }
 
-    private static void AddDispatcher(
+    internal static void AddDispatcher(
         IServiceCollection services, Func<IServiceProvider, IOutboxTarget> target, Func<IServiceProvider, OutboxDispatchSettings> settings)
     {
         services.AddSingleton(sp => new OutboxDispatcherRegistration(new OutboxDispatcher(
