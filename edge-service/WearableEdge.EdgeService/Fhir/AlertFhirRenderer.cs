@@ -265,8 +265,8 @@ public static class AlertFhirRenderer
     private static Quantity ProbabilityQuantity(double probability) =>
         new() { Value = Percent(probability), Unit = "%", System = FhirCodes.Ucum, Code = "%" };
 
-    /// <summary>A probability (0–1) in percent, exactly: 0.4237 → 42.37.</summary>
-    private static decimal Percent(double probability) => ToDecimal(probability) * 100m;
+    /// <summary>A probability (0–1) in percent, exactly, without trailing zeros that would claim precision: 0.4237 → 42.37, 0.42 → 42.</summary>
+    private static decimal Percent(double probability) => ToDecimal(probability) * 100m / 1.0000000000000000000000000000m;
 
     /// <summary>Priority, status, completeness and the inputs the score could not assess, in one sentence.</summary>
     private static string Circumstances(AlertMessage alert)

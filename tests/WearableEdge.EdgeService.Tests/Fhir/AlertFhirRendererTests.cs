@@ -91,6 +91,7 @@ public sealed class AlertFhirRendererTests
     [Theory]
     [InlineData(0.4237, 0.0001, 0.9999, "42.37", "0.01", "99.99")]
     [InlineData(1.0, 0.0, 1.0, "100", "0", "100")]
+    [InlineData(0.42, 0.31, 0.55, "42", "31", "55")]
     public void RiskAssessment_Probability_IsExactPercentWithinZeroToHundred(double p, double lower, double upper, string percent, string low, string high)
     {
         var alert = FhirTestAlerts.Deterioration() with { Probability = p, ProbabilityLower = lower, ProbabilityUpper = upper };
@@ -103,6 +104,9 @@ public sealed class AlertFhirRendererTests
         var range = Assert.IsType<Hl7.Fhir.Model.Range>(prediction.GetExtensionValue<DataType>(FhirCodes.ProbabilityIntervalExtension));
         Assert.Equal(decimal.Parse(low, System.Globalization.CultureInfo.InvariantCulture), range.Low!.Value);
         Assert.Equal(decimal.Parse(high, System.Globalization.CultureInfo.InvariantCulture), range.High!.Value);
+
+        // Written as the rounded value, with no trailing zeros claiming more precision.
+        Assert.Contains($"\"probabilityDecimal\":{percent},", AlertFhirRenderer.RenderJson(alert, Bed07, pretty: false), StringComparison.Ordinal);
     }
 
     [Fact]
