@@ -135,14 +135,17 @@ public static class AlertFhirRenderer
         return issue;
     }
 
-    /// <summary>IEC 60601-1-8 priority word → DetectedIssue.severity: high → high, medium → moderate, low → low.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The word is not one of the three.</exception>
-    public static DetectedIssue.DetectedIssueSeverity Severity(string priority) => priority switch
+    /// <summary>
+    /// IEC 60601-1-8 priority word → DetectedIssue.severity: high → high, medium → moderate,
+    /// low → low; null (severity left out, it is optional) for any other word, which the detail
+    /// text still names, so that a new priority word never makes an alert unreadable.
+    /// </summary>
+    public static DetectedIssue.DetectedIssueSeverity? Severity(string priority) => priority switch
     {
         "high" => DetectedIssue.DetectedIssueSeverity.High,
         "medium" => DetectedIssue.DetectedIssueSeverity.Moderate,
         "low" => DetectedIssue.DetectedIssueSeverity.Low,
-        _ => throw new ArgumentOutOfRangeException(nameof(priority), priority, "Expected high, medium or low."),
+        _ => null,
     };
 
     /// <summary>

@@ -229,9 +229,12 @@ public sealed class AlertFhirRendererTests
     }
 
     [Fact]
-    public void Severity_UnknownWord_Throws()
+    public void DetectedIssue_UnknownPriorityWord_LeavesSeverityOutAndStaysValid()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => AlertFhirRenderer.Severity("urgent"));
+        var issue = RoundTrip<DetectedIssue>(TestAlerts.Alert(priority: "informational"));
+
+        Assert.Null(issue.Severity);
+        Assert.Contains("Priority informational", issue.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
