@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Auth;
 using WearableEdge.EdgeService.Demo;
+using WearableEdge.EdgeService.Fhir;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
@@ -52,6 +53,11 @@ public static class EdgeServiceHost
             builder.Services.AddTimeSeriesSync();
         }
 
+        if (builder.Configuration.GetValue<bool>(FhirRegistration.PublishMqttKey))
+        {
+            builder.Services.AddFhirAlertPublishing();
+        }
+
         if (demo)
         {
             builder.Services.AddDemoWard();
@@ -61,6 +67,7 @@ public static class EdgeServiceHost
         app.UseEdgeAuth();
         app.MapWearableEdgeApi();
         app.MapAuthEndpoints();
+        app.MapFhirEndpoints();
         return app;
     }
 

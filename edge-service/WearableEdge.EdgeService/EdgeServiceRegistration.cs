@@ -45,6 +45,7 @@ public static class EdgeServiceRegistration
         // Storage first: migrations run before any stage starts.
         services.AddSingleton<EdgeDatabase>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<Fhir.StoredAlertReader>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<DatabaseMigrationService>();
@@ -130,7 +131,7 @@ public static class EdgeServiceRegistration
         services.AddSingleton(sp => sp.GetRequiredService<Channel<T>>().Writer);
     }
 
-    private static void AddDispatcher(
+    internal static void AddDispatcher(
         IServiceCollection services, Func<IServiceProvider, IOutboxTarget> target, Func<IServiceProvider, OutboxDispatchSettings> settings)
     {
         services.AddSingleton(sp => new OutboxDispatcherRegistration(new OutboxDispatcher(
