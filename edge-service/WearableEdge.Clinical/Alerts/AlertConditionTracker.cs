@@ -17,6 +17,10 @@ public sealed record AlertTiming
         ClearDelay = clearDelay;
     }
 
+    /// <summary>The same timing with other delays, keeping auto-resolve, re-alert and update interval.</summary>
+    public AlertTiming WithDelays(TimeSpan conditionDelay, TimeSpan clearDelay) =>
+        new(conditionDelay, clearDelay) { AutoResolve = AutoResolve, ReAlertAfter = ReAlertAfter, UpdateInterval = UpdateInterval };
+
     /// <summary>How long a condition must persist before it raises (or escalates) an alert: the IEC 60601-1-8 alarm condition delay.</summary>
     public TimeSpan ConditionDelay { get; }
 
