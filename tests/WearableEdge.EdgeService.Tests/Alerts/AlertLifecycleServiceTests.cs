@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -256,5 +257,41 @@ public sealed class AlertLifecycleServiceTests : IDisposable
 
         Assert.Contains("Alerts:Rules:tachycardia", unknown.FailureMessage, StringComparison.Ordinal);
         Assert.Contains("Alerts:Patients:p-2", inverted.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configuration_PerRuleAndPerPatientKeys_BindThroughTheHost()
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0", "--Mqtt:EmbeddedPort=0", "--Logging:LogLevel:Default=None", $"--Storage:DataDirectory={_folder.Path}",
+            "--Alerts:Rules:desaturation:ConditionDelay=00:00:10", "--Alerts:Rules:news2:ReAlertAfter=00:00:00",
+            "--Alerts:Patients:bed-12:desaturation:RaiseBelow=86", "--Alerts:Patients:bed-12:desaturation:HighBelow=82",
+            "--Alerts:Patients:bed-12:desaturation:ClearAtOrAbove=88",
+        ];
+        await using var app = EdgeServiceHost.Build(args);
+
+        var options = app.Services.GetRequiredService<IOptions<AlertOptions>>().Value;
+        var bed12 = options.RulesFor("bed-12");
+
+        Assert.Equal((TimeSpan.FromSeconds(10), 86.0, 82.0, 88.0), (bed12.SpO2.ConditionDelay, bed12.SpO2Thresholds.MediumBelow, bed12.SpO2Thresholds.HighBelow, bed12.SpO2Thresholds.ClearAtOrAbove));
+        Assert.Null(bed12.News2.ReAlertAfter);
+        Assert.Equal(90, options.RulesFor("bed-13").SpO2Thresholds.MediumBelow);
+    }
+
+    [Fact]
+    public async Task Configuration_UnknownRule_StopsStartNamingTheKey()
+    {
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0", "--Mqtt:EmbeddedPort=0", "--Logging:LogLevel:Default=None", $"--Storage:DataDirectory={_folder.Path}",
+            "--Alerts:Rules:tachycardia:ConditionDelay=00:00:10",
+        ];
+        await using var app = EdgeServiceHost.Build(args);
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync(TestContext.Current.CancellationToken));
+
+        Assert.True(EdgeServiceHost.IsConfigurationError(error, out var message), error.ToString());
+        Assert.Contains("Alerts:Rules:tachycardia", message, StringComparison.Ordinal);
     }
 }
