@@ -46,6 +46,9 @@ public static class EdgeServiceRegistration
         services.AddSingleton<EdgeDatabase>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<Fhir.StoredAlertReader>();
+        services.AddSingleton<AlertFeed>();
+        services.AddSingleton<AlertLedger>();
+        services.AddSingleton<AlertCommandService>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<DatabaseMigrationService>();
@@ -74,6 +77,7 @@ public static class EdgeServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         services.AddSingleton<DeadLetterQueue>();
         services.AddSingleton<MqttIngestHandler>();
+        services.AddSingleton<AlertCommandHandler>();
         services.AddSingleton<MqttGatewayClient>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttGatewayClient>());
         services.AddHostedService<DeadLetterPublisher>();
