@@ -45,7 +45,6 @@ public static class EdgeServiceRegistration
         // Storage first: migrations run before any stage starts.
         services.AddSingleton<EdgeDatabase>();
         services.AddSingleton<AlertStore>();
-        services.AddSingleton<Fhir.StoredAlertReader>();
         services.AddSingleton<AlertFeed>();
         services.AddSingleton<AlertLedger>();
         services.AddSingleton<AlertCommandService>();

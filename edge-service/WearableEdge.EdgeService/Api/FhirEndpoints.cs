@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using WearableEdge.EdgeService.Fhir;
 
+using WearableEdge.EdgeService.Storage;
+
 namespace WearableEdge.EdgeService.Api;
 
 /// <summary><c>GET /api/alerts/{id}/fhir</c>: a stored alert as a FHIR R4 resource (docs/contract.md, "FHIR R4 rendering").</summary>
@@ -23,9 +25,9 @@ public static class FhirEndpoints
     /// 404 with an OperationOutcome for an unknown id. The subject is the local patient id: this
     /// answer stays on the gateway (upstream renderings use <see cref="FhirSubject.Pseudonymous"/>).
     /// </summary>
-    private static async Task<IResult> AlertAsFhirAsync(string id, StoredAlertReader alerts, CancellationToken cancellationToken)
+    private static async Task<IResult> AlertAsFhirAsync(string id, AlertStore alerts, CancellationToken cancellationToken)
     {
-        var alert = await alerts.FindAsync(id, cancellationToken).ConfigureAwait(false);
+        var alert = await alerts.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (alert is null)
         {
             var outcome = new OperationOutcome

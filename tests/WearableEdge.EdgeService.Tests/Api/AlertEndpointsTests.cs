@@ -9,7 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using MQTTnet;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Ingest;
+using WearableEdge.EdgeService.Auth;
 using WearableEdge.EdgeService.Storage;
+using WearableEdge.EdgeService.Tests.Auth;
 
 namespace WearableEdge.EdgeService.Tests.Api;
 
@@ -20,6 +22,8 @@ namespace WearableEdge.EdgeService.Tests.Api;
 [Collection(SiteKeyEnvironment.Name)]
 public sealed class AlertEndpointsTests : IAsyncLifetime
 {
+    private const string NurseName = "nurse-ward-7";
+
     private readonly TestDataDirectory _folder = new();
     private WebApplication _app = null!;
     private HttpClient _http = null!;
@@ -32,7 +36,7 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
             $"--Storage:DataDirectory={_folder.Path}", $"--Models:Path={Path.Combine(_folder.Path, "no-models")}",
         ]);
         await _app.StartAsync(TestContext.Current.CancellationToken);
-        _http = new HttpClient { BaseAddress = new Uri(_app.Urls.First()) };
+        _http = TestAccess.Client(_app, await TestAccess.TokenAsync(_app, Roles.Nurse, TestContext.Current.CancellationToken, NurseName));
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("alert-tests/1.0");
     }
 
@@ -88,7 +92,7 @@ public sealed class AlertEndpointsTests : IAsyncLifetime
         Assert.Equal("resolved", detail.GetProperty("alert").GetProperty("status").GetString());
         var audit = detail.GetProperty("audit").EnumerateArray().ToList();
         Assert.Equal(["raised", "acknowledged", "resolved"], audit.Select(a => a.GetProperty("action").GetString()));
-        Assert.Equal("anonymous", audit[1].GetProperty("actor").GetString());
+        Assert.Equal(NurseName, audit[1].GetProperty("actor").GetString());
         Assert.Contains("alert-tests/1.0", audit[1].GetProperty("client").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("127.0.0.1", audit[1].GetProperty("client").GetString(), StringComparison.Ordinal);
         Assert.Equal("going now", audit[1].GetProperty("note").GetString());

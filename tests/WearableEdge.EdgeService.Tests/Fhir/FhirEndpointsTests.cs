@@ -41,8 +41,7 @@ public sealed class FhirEndpointsTests : IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(database);
-        builder.Services.AddSingleton<StoredAlertReader>();
+        builder.Services.AddSingleton(store);
         var app = builder.Build();
         app.MapFhirEndpoints();
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -99,7 +98,7 @@ public sealed class FhirEndpointsTests : IDisposable
         string[] args = ["--urls=http://127.0.0.1:0", "--Mqtt:EmbeddedPort=0", "--Logging:LogLevel:Default=None", $"--Storage:DataDirectory={_folder.Path}"];
         await using var app = EdgeServiceHost.Build(args);
 
-        Assert.NotNull(app.Services.GetService<StoredAlertReader>());
+        Assert.NotNull(app.Services.GetService<AlertStore>());
         var routes = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().Select(e => e.RoutePattern.RawText);
         Assert.Contains("/api/alerts/{id}/fhir", routes);
     }
