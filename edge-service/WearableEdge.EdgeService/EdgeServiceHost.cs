@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Auth;
@@ -45,6 +46,11 @@ public static class EdgeServiceHost
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+
+        // ASP.NET Core logs request paths and query strings at Information (for example
+        // /api/alerts?patient=…): a patient id must never reach a log, so its framework logs stop
+        // at Warning whatever the configuration says.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", level => level >= LogLevel.Warning);
 
         builder.Services.AddWearableEdge();
         builder.Services.AddEdgeAuth();
