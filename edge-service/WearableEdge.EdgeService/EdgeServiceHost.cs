@@ -45,6 +45,7 @@ public static class EdgeServiceHost
         }
 
         builder.Services.AddWearableEdge();
+        builder.Services.AddDashboard();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))
         {
             builder.Services.AddTimeSeriesSync();
@@ -56,7 +57,10 @@ public static class EdgeServiceHost
         }
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.MapWearableEdgeApi();
+        app.MapWardApi();
+        app.MapDashboard();
         return app;
     }
 
