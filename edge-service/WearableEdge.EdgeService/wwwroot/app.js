@@ -43,7 +43,7 @@
       else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, value === true ? '' : String(value));
     }
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === null || child === undefined || child === false) continue;
       node.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -115,8 +115,15 @@
 
   function upsertAlert(alert, live) {
     const known = alerts.get(alert.id);
-    if (known && known.receivedAt) alert.receivedAt = known.receivedAt;
-    if (live && !known) alert.receivedAt = Date.now();
+    // When a pushed alert first reached this page, and the store time it carried then: the live delay.
+    if (known && known.receivedAt) {
+      alert.receivedAt = known.receivedAt;
+      alert.firstStoredAt = known.firstStoredAt;
+    }
+    if (live && !known) {
+      alert.receivedAt = Date.now();
+      alert.firstStoredAt = alert.storedAt;
+    }
     alerts.set(alert.id, alert);
     renderAlerts();
     if (live && !known && isOpen(alert)) {
@@ -152,7 +159,10 @@
       'data-alert-id': alert.id,
       'data-priority': alert.priority,
       'data-status': alert.status,
+      'data-patient-id': alert.patientId,
+      'data-source-kind': alert.scoreSourceKind,
       'data-received-at': alert.receivedAt,
+      'data-first-stored-at': alert.firstStoredAt,
     },
     el('button', {
       type: 'button',
@@ -222,8 +232,10 @@
     renderDetail(alerts.get(id), null);
     renderAlerts();
     document.getElementById('detail-title').focus();
+    await loadModels();
+    if (selectedId === id) renderDetail(alerts.get(id), null);
     try {
-      const [detail] = await Promise.all([fetchJson('/api/alerts/' + encodeURIComponent(id)), loadModels()]);
+      const detail = await fetchJson('/api/alerts/' + encodeURIComponent(id));
       if (selectedId !== id) return;
       upsertAlert(detail.alert, false);
       renderDetail(detail.alert, detail.audit);
