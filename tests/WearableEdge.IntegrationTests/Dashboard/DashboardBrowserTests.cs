@@ -47,7 +47,9 @@ public sealed class DashboardBrowserTests(MosquittoFixture mosquitto) : IClassFi
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/ward", ct)).StatusCode);
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("api/alerts", ct)).StatusCode);
-            var dashboard = await anonymous.GetAsync("/", ct);
+            using var pageRequest = new HttpRequestMessage(HttpMethod.Get, "/");
+            pageRequest.Headers.Accept.ParseAdd("text/html");
+            var dashboard = await anonymous.SendAsync(pageRequest, ct);
             Assert.Equal(HttpStatusCode.Redirect, dashboard.StatusCode);
             var location = dashboard.Headers.Location!;
             Assert.StartsWith("/login", location.IsAbsoluteUri ? location.PathAndQuery : location.OriginalString, StringComparison.Ordinal);
