@@ -16,6 +16,16 @@
       'any single parameter scoring 3 → medium (urgent ward review)',
       'totals 1–4 raise no alert (ward-based response)',
     ],
+    // Defaults of Clinical/Alerts/SpO2AlertRule.cs; a clinician may set others per patient (the reason states those in force).
+    'spo2-low': [
+      'SpO₂ below 90 % for 15 s → medium (default; FACTS.md alarm delay study)',
+      'SpO₂ below 85 % → high (default)',
+      'clears only at SpO₂ ≥ 92 % (hysteresis, default)',
+    ],
+    'device-status': [
+      'wearable not worn → medium technical alert',
+      'battery below 15 % → technical alert; clears at ≥ 20 % (defaults)',
+    ],
   };
   const VITALS = [
     { key: 'heartRate', label: 'HR', unit: '/min', digits: 0 },
@@ -267,11 +277,13 @@
     return [el('dt', { text: term }), el('dd', {}, ...value)];
   }
 
-  function table(caption, headers, rows, className) {
+  // rows: arrays of cell texts; the first cell is the row header. keys (optional): a data-key per row.
+  function table(caption, headers, rows, className, keyName, keys) {
     return el('table', { class: className },
       el('caption', { text: caption }),
       el('thead', {}, el('tr', {}, headers.map(h => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, rows.map(r => el('tr', {}, r.map((c, i) => i === 0 ? el('th', { scope: 'row', text: c }) : el('td', { text: c }))))));
+      el('tbody', {}, rows.map((r, k) => el('tr', keyName && keys ? { ['data-' + keyName]: keys[k] } : {},
+        r.map((c, i) => i === 0 ? el('th', { scope: 'row', text: c }) : el('td', { text: c }))))));
   }
 
   function renderDetail(alert, audit) {
@@ -317,7 +329,8 @@
     }
     if (alert.parameters && alert.parameters.length) {
       why.push(table('Parameter values', ['Parameter', 'Value', 'Unit', 'Points'],
-        alert.parameters.map(p => [PARAMETER_LABELS[p.name] || p.name, String(p.value), p.unit, String(p.points)]), 'parameters'));
+        alert.parameters.map(p => [PARAMETER_LABELS[p.name] || p.name, String(p.value), p.unit, String(p.points)]), 'parameters',
+        'parameter', alert.parameters.map(p => p.name)));
     }
     if (alert.topFeatures && alert.topFeatures.length) {
       why.push(table('What pushed the risk up most', ['Feature', 'Probability change'],
