@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Auth;
 using WearableEdge.EdgeService.Demo;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
@@ -45,6 +46,7 @@ public static class EdgeServiceHost
         }
 
         builder.Services.AddWearableEdge();
+        builder.Services.AddEdgeAuth();
         builder.Services.AddDashboard();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))
         {
@@ -58,7 +60,9 @@ public static class EdgeServiceHost
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseEdgeAuth();
         app.MapWearableEdgeApi();
+        app.MapAuthEndpoints();
         app.MapWardApi();
         app.MapDashboard();
         return app;

@@ -6,6 +6,12 @@ if (args is ["resolve-pseudonym", var pseudonym, ..])
     return await EdgeServiceHost.ResolvePseudonymAsync(args[2..], pseudonym);
 }
 
+// `add-user --user NAME --role nurse|admin [--password-file F]`, `create-token --user NAME [--name LABEL] [--expires 30d]`.
+if (args is [var verb, ..] && WearableEdge.EdgeService.Auth.AuthCommands.IsVerb(verb))
+{
+    return await WearableEdge.EdgeService.Auth.AuthCommands.RunAsync(args, Console.In, Console.Out, Console.Error);
+}
+
 WebApplication app;
 try
 {

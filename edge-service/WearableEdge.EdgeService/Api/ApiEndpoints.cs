@@ -23,12 +23,12 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapWearableEdgeApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/health", HealthAsync);
+        endpoints.MapGet("/health", HealthAsync).AllowAnonymous();
         endpoints.MapGet("/metrics", MetricsAsync);
         endpoints.MapGet("/api/patients", (PatientBoard board) => Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(ToView)]));
         endpoints.MapGet("/api/alerts", AlertsAsync);
         endpoints.MapGet("/api/models", (ModelRegistry registry) => Results.Json(ModelsOf(registry), ApiJsonContext.Default.ModelsView));
-        endpoints.MapPost("/api/models/reload", ReloadModelsAsync);
+        endpoints.MapPost("/api/models/reload", ReloadModelsAsync).RequireAuthorization(Auth.AuthPolicies.Admin);
         return endpoints;
     }
 
