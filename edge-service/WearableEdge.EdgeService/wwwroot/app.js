@@ -211,6 +211,8 @@
     node.textContent = text;
   }
 
+  const STREAM_RETRY_MS = 5000;
+
   function connectStream() {
     const stream = new EventSource('/api/alerts/stream');
     stream.addEventListener('open', () => {
@@ -227,6 +229,11 @@
     });
     stream.addEventListener('error', () => {
       setConnection('reconnecting', '◌ Reconnecting… (alerts may be delayed)');
+      if (stream.readyState === EventSource.CLOSED) {
+        // The browser gave up (an HTTP error such as an expired session): check the session, then retry.
+        stream.close();
+        window.setTimeout(() => { loadMe().finally(connectStream); }, STREAM_RETRY_MS);
+      }
     });
   }
 

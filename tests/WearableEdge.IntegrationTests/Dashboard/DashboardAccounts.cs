@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using WearableEdge.IntegrationTests.EndToEnd;
 
@@ -38,5 +40,23 @@ internal static class DashboardAccounts
         }
 
         return password;
+    }
+
+    /// <summary>Signs in with <c>POST /auth/login</c> (JSON) and returns a client that carries the session cookie.</summary>
+    public static async Task<HttpClient> SignInAsync(Uri baseUri, string username, string password, CancellationToken cancellationToken)
+    {
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = baseUri,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+        using var response = await client.PostAsJsonAsync("auth/login", new Dictionary<string, string> { ["username"] = username, ["password"] = password }, cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NoContent)
+        {
+            client.Dispose();
+            throw new InvalidOperationException($"Sign-in as {username} answered {(int)response.StatusCode}.");
+        }
+
+        return client;
     }
 }
