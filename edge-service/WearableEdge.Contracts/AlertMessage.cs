@@ -16,7 +16,7 @@ public sealed record AlertMessage
     /// <summary><c>high</c>, <c>medium</c> or <c>low</c> (IEC 60601-1-8 words).</summary>
     public required string Priority { get; init; }
 
-    /// <summary><c>active</c> or <c>resolved</c>.</summary>
+    /// <summary><c>active</c>, <c>acknowledged</c>, <c>silenced</c> or <c>resolved</c> (docs/contract.md, "Alert lifecycle").</summary>
     public required string Status { get; init; }
 
     /// <summary>Device time at which the condition was confirmed.</summary>
@@ -74,6 +74,27 @@ public sealed record AlertMessage
 
     /// <summary>The parameters and values that produced the score (rule alerts; empty for model alerts).</summary>
     public required IReadOnlyList<AlertParameter> Parameters { get; init; }
+
+    /// <summary>True for a technical alert (about the wearable, for example <c>device-off</c>), absent or false for a clinical one.</summary>
+    public bool? Technical { get; init; }
+
+    /// <summary>Gateway time at which staff acknowledged the alert.</summary>
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+
+    /// <summary>Who acknowledged it (user name or app id).</summary>
+    public string? AcknowledgedBy { get; init; }
+
+    /// <summary>Gateway time at which a silence ends and the alert re-alerts, while it is silenced.</summary>
+    public DateTimeOffset? SilencedUntil { get; init; }
+
+    /// <summary>The reason staff gave for the silence, while it is silenced.</summary>
+    public string? SilenceReason { get; init; }
+
+    /// <summary>Device time at which the condition was last seen while the alert was open.</summary>
+    public DateTimeOffset? LastSeenAt { get; init; }
+
+    /// <summary>The worst value seen while the alert was open (highest NEWS2 total, lowest SpO2 %, lowest battery %).</summary>
+    public double? PeakScore { get; init; }
 
     /// <summary>Model alerts: every input feature value the model saw, in its input order; absent for rules.</summary>
     public IReadOnlyList<AlertFeature>? Features { get; init; }

@@ -45,6 +45,9 @@ public static class EdgeServiceRegistration
         // Storage first: migrations run before any stage starts.
         services.AddSingleton<EdgeDatabase>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<AlertFeed>();
+        services.AddSingleton<AlertLedger>();
+        services.AddSingleton<AlertCommandService>();
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<DatabaseMigrationService>();
@@ -73,6 +76,7 @@ public static class EdgeServiceRegistration
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         services.AddSingleton<DeadLetterQueue>();
         services.AddSingleton<MqttIngestHandler>();
+        services.AddSingleton<AlertCommandHandler>();
         services.AddSingleton<MqttGatewayClient>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttGatewayClient>());
         services.AddHostedService<DeadLetterPublisher>();

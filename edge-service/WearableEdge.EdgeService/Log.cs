@@ -103,4 +103,13 @@ internal static partial class Log
 
     [LoggerMessage(1108, LogLevel.Error, "Model scoring: one input could not be turned into features; its windows are skipped")]
     public static partial void ModelInputFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1300, LogLevel.Information, "Alert command {Command} on {AlertId} over MQTT: {Outcome}")]
+    public static partial void AlertCommandReceived(ILogger logger, string command, string alertId, string outcome);
+
+    [LoggerMessage(1301, LogLevel.Warning, "Alert command rejected on MQTT: {Reason}")]
+    public static partial void AlertCommandRejected(ILogger logger, string reason);
+
+    [LoggerMessage(1302, LogLevel.Error, "Alert command over MQTT failed")]
+    public static partial void AlertCommandFailed(ILogger logger, Exception exception);
 }

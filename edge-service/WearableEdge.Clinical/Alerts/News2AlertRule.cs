@@ -19,6 +19,19 @@ public static class News2AlertRule
     /// <summary>Rule version; changes when the mapping or its defaults change.</summary>
     public const string RuleVersion = "1.0.0";
 
+    /// <summary>
+    /// The condition with hysteresis on the total: a score that no longer alerts clears only at a total
+    /// of at most <paramref name="clearAtOrBelowTotal"/> (default 3, one below the top of the low band);
+    /// in between it holds an open alert open. A local choice against flapping at the 4/5 boundary.
+    /// </summary>
+    public static AlertCondition Observation(News2Score score, int clearAtOrBelowTotal = 3)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        return Condition(score) is { } priority
+            ? AlertCondition.Present(priority, score.Total)
+            : score.Total <= clearAtOrBelowTotal ? AlertCondition.ClearAt(score.Total) : AlertCondition.Hold(score.Total);
+    }
+
     public static AlertPriority? Condition(News2Score score)
     {
         ArgumentNullException.ThrowIfNull(score);

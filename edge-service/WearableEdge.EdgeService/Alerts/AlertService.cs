@@ -6,90 +6,183 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Alerts;
+using WearableEdge.Clinical.Samples;
 using WearableEdge.Clinical.Scoring;
 using WearableEdge.Contracts;
+using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
 
 namespace WearableEdge.EdgeService.Alerts;
 
 /// <summary>
-/// Turns scored windows into alert transitions. Per patient, a <see cref="AlertConditionTracker"/>
-/// applies the condition delay and dedup; each transition is committed to the local store (with its
-/// outbox entries) before the next window is looked at, and only the outbox tells anyone.
+/// Turns scored windows and device statuses into alert transitions. Per patient, an
+/// <see cref="AlertEvaluator"/> (the pure lifecycle, with the patient's <see cref="AlertRuleSet"/>)
+/// decides; each transition is committed to the local store (alert, audit row, outbox entries)
+/// under the <see cref="AlertLedger"/> lock before the next input is looked at, and only the outbox
+/// and the SSE feed, after the commit, tell anyone. A timer every <see cref="AlertOptions.TickInterval"/>
+/// evaluates the latest device status of each patient (technical alerts) and re-alerts silences
+/// that ran out, also for alerts whose patient sends no more data.
 /// </summary>
 public sealed class AlertService(
     ChannelReader<ScoredWindow> scored,
     AlertStore store,
+    AlertLedger ledger,
+    PatientBoard board,
     IOptions<AlertOptions> options,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
     ILogger<AlertService> logger) : BackgroundService
 {
-    private readonly Dictionary<string, PatientAlertState> _patients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, AlertEvaluator> _patients = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var active in await store.GetActiveAsync(stoppingToken).ConfigureAwait(false))
-        {
-            if (active.Type == News2AlertRule.AlertType)
-            {
-                var state = StateOf(active.PatientId);
-                state.Tracker.RestoreActive(AlertPriorityNames.ParseWire(active.Priority));
-                state.Active = active;
-            }
-        }
+        await RestoreAsync(stoppingToken).ConfigureAwait(false);
+        await Task.WhenAll(WindowsAsync(stoppingToken), TicksAsync(stoppingToken)).ConfigureAwait(false);
+    }
 
-        await foreach (var window in scored.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+    private async Task RestoreAsync(CancellationToken stoppingToken)
+    {
+        var open = await store.GetActiveAsync(stoppingToken).ConfigureAwait(false);
+        using var _ = await ledger.LockAsync(stoppingToken).ConfigureAwait(false);
+        foreach (var alert in open)
         {
-            var state = StateOf(window.Window.PatientId);
-            if (window.News2.Components.Count == 0)
+            if (EvaluatorOf(alert.PatientId).Tracker(alert.Type) is { } tracker)
             {
-                // No vital sign had enough data: the condition is unknown, neither present nor clear.
-                continue;
-            }
-
-            var decision = state.Tracker.Observe(window.Window.WindowEnd, News2AlertRule.Condition(window.News2));
-            if (Transition(state, decision, window) is { } transition)
-            {
-                await StoreAsync(transition, stoppingToken).ConfigureAwait(false);
-                state.Active = transition.Action == AlertTransition.Resolved ? null : transition.Alert;
-                metrics.AlertTransition(transition.Action);
-                var alert = transition.Alert;
-                Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.RuleId, alert.RuleVersion, alert.Score);
+                tracker.Restore(
+                    AlertPriorityNames.ParseWire(alert.Priority),
+                    AlertLifecycle.ParseStatus(alert.Status),
+                    alert.StoredAt,
+                    alert.PeakScore,
+                    alert.SilencedUntil);
+                ledger.Stored(alert, tracker);
             }
         }
     }
 
-    private AlertTransition? Transition(PatientAlertState state, AlertDecision decision, ScoredWindow window)
+    private async Task WindowsAsync(CancellationToken stoppingToken)
     {
-        var at = window.Window.WindowEnd;
-        switch (decision.Action)
+        await foreach (var window in scored.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            using var _ = await ledger.LockAsync(stoppingToken).ConfigureAwait(false);
+            var evaluator = EvaluatorOf(window.Window.PatientId);
+            foreach (var e in evaluator.ObserveWindow(window.Window, window.News2))
+            {
+                if (Transition(window.Window.PatientId, e, Describe(window, e, evaluator.Rules)) is { } transition)
+                {
+                    await CommitAsync(transition, e.Tracker, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private async Task TicksAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.TickInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            using var _ = await ledger.LockAsync(stoppingToken).ConfigureAwait(false);
+            await TickAsync(stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One tick at the gateway clock: device statuses, then silences and re-alerts of every open alert. Call under the ledger lock.</summary>
+    internal async Task TickAsync(CancellationToken stoppingToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        foreach (var patient in board.All)
+        {
+            if (patient.Device is not { } device)
+            {
+                continue;
+            }
+
+            // The latest known status, judged at gateway time: a status that stops arriving still counts.
+            var evaluator = EvaluatorOf(patient.PatientId);
+            bool? worn = device.WearStatus switch { WearStatus.On => true, WearStatus.Off => false, _ => null };
+            foreach (var e in evaluator.ObserveDevice(now, worn, device.BatteryPercent))
+            {
+                if (Transition(patient.PatientId, e, priority => DescribeDevice(patient.PatientId, e, priority, device, evaluator.Rules, now)) is { } transition)
+                {
+                    await CommitAsync(transition, e.Tracker, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        foreach (var open in ledger.Open.ToList())
+        {
+            var due = open.Tracker is { } tracker
+                ? tracker.Tick(now).Action == AlertAction.ReAlert
+                : open.Alert.Status == "silenced" && open.Alert.SilencedUntil <= now;
+            if (due)
+            {
+                await CommitAsync(ReAlerted(open.Alert, now), open.Tracker, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitAsync(AlertTransition transition, AlertConditionTracker? tracker, CancellationToken stoppingToken)
+    {
+        await StoreDurablyAsync(store, transition, timeProvider, logger, stoppingToken).ConfigureAwait(false);
+        ledger.Stored(transition.Alert, tracker);
+        metrics.AlertTransition(transition.Action);
+        var alert = transition.Alert;
+        Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.RuleId, alert.RuleVersion, alert.Score);
+    }
+
+    /// <summary>The stored form of one lifecycle decision; <paramref name="describe"/> gives the content for a priority (raise, escalate).</summary>
+    private AlertTransition? Transition(string patientId, AlertEvent e, Func<AlertPriority, AlertMessage> describe)
+    {
+        var at = e.At;
+        var current = ledger.Find(patientId, e.Type)?.Alert;
+        var now = timeProvider.GetUtcNow();
+        switch (e.Decision.Action)
         {
             case AlertAction.Raise:
-                var raised = Describe(window, decision.Priority!.Value) with
+                var raised = describe(e.Decision.Priority!.Value) with
                 {
-                    Id = AlertId(window.Window.PatientId, News2AlertRule.AlertType, at),
+                    Id = AlertId(patientId, e.Type, at),
                     RaisedAt = at,
-                    StoredAt = timeProvider.GetUtcNow(),
-                    Late = at < timeProvider.GetUtcNow() - options.Value.LateAfter,
+                    StoredAt = now,
+                    Late = at < now - options.Value.LateAfter,
+                    LastSeenAt = e.Tracker.LastSeenAt,
+                    PeakScore = e.Tracker.Peak,
                 };
                 return new AlertTransition(raised, AlertTransition.Raised, at);
-            case AlertAction.Escalate when state.Active is { } active:
-                var escalated = Describe(window, decision.Priority!.Value) with
+            case AlertAction.Escalate when current is not null:
+                var escalated = describe(e.Decision.Priority!.Value) with
                 {
-                    Id = active.Id,
-                    RaisedAt = active.RaisedAt,
-                    StoredAt = active.StoredAt,
-                    Late = active.Late,
+                    Id = current.Id,
+                    RaisedAt = current.RaisedAt,
+                    StoredAt = current.StoredAt,
+                    Late = current.Late,
+                    LastSeenAt = e.Tracker.LastSeenAt,
+                    PeakScore = e.Tracker.Peak,
                 };
                 return new AlertTransition(escalated, AlertTransition.Escalated, at);
-            case AlertAction.Resolve when state.Active is { } active:
-                return new AlertTransition(active with { Status = "resolved", ResolvedAt = at }, AlertTransition.Resolved, at);
+            case AlertAction.Update when current is not null:
+                return new AlertTransition(
+                    current with { LastSeenAt = e.Tracker.LastSeenAt, PeakScore = e.Tracker.Peak, Score = e.Value ?? current.Score },
+                    AlertTransition.Updated,
+                    at);
+            case AlertAction.ReAlert when current is not null:
+                return ReAlerted(current, at);
+            case AlertAction.Resolve when current is not null:
+                return new AlertTransition(current with { Status = "resolved", ResolvedAt = at, SilencedUntil = null }, AlertTransition.Resolved, at);
             default:
                 return null;
         }
     }
+
+    internal static AlertTransition ReAlerted(AlertMessage alert, DateTimeOffset at) =>
+        new(alert with { Status = "active", SilencedUntil = null, SilenceReason = null }, AlertTransition.ReAlerted, at);
+
+    private static Func<AlertPriority, AlertMessage> Describe(ScoredWindow window, AlertEvent e, AlertRuleSet rules) => e.Type switch
+    {
+        SpO2AlertRule.AlertType => priority => DescribeDesaturation(window, priority, e.Value!.Value, e.Tracker.Peak ?? e.Value.Value, rules),
+        _ => priority => Describe(window, priority),
+    };
 
     /// <summary>The alert's content from the window that confirmed it: score, reason, inputs, provenance.</summary>
     private static AlertMessage Describe(ScoredWindow window, AlertPriority priority)
@@ -121,6 +214,7 @@ public sealed class AlertService(
             WindowStart = risk.WindowStart,
             WindowEnd = risk.WindowEnd,
             Late = false,
+            Technical = false,
             Parameters = [.. risk.Inputs.Select(input => new AlertParameter
             {
                 Name = input.Name,
@@ -129,6 +223,84 @@ public sealed class AlertService(
                 Unit = input.Unit,
                 Points = input.Points ?? 0,
             })],
+        };
+    }
+
+    /// <summary>A desaturation alert: the latest SpO2 reading of the window, its thresholds and the delay.</summary>
+    private static AlertMessage DescribeDesaturation(ScoredWindow window, AlertPriority priority, double spO2, double peak, AlertRuleSet rules)
+    {
+        var summary = window.Window.Get(VitalSign.SpO2);
+        return new AlertMessage
+        {
+            SchemaVersion = ContractVersion.V1,
+            Id = "",
+            PatientId = window.Window.PatientId,
+            Type = SpO2AlertRule.AlertType,
+            Priority = priority.ToWire(),
+            Status = "active",
+            RaisedAt = window.Window.WindowEnd,
+            StoredAt = default,
+            Score = spO2,
+            Reason = SpO2AlertRule.Reason(spO2, peak, rules.SpO2Thresholds, rules.SpO2),
+            RuleId = SpO2AlertRule.RuleId,
+            RuleVersion = SpO2AlertRule.RuleVersion,
+            ScoreSourceKind = "rule",
+            ScoreSourceId = SpO2AlertRule.RuleId,
+            ScoreSourceVersion = SpO2AlertRule.RuleVersion,
+            Completeness = Math.Round(summary?.Coverage ?? 0, 3),
+            NotAssessed = [],
+            WindowStart = window.Window.WindowStart,
+            WindowEnd = window.Window.WindowEnd,
+            Late = false,
+            Technical = false,
+            Parameters =
+            [
+                new AlertParameter
+                {
+                    Name = VitalSignCodes.Name(VitalSign.SpO2),
+                    Loinc = VitalSignCodes.Loinc(VitalSign.SpO2),
+                    Value = spO2,
+                    Unit = VitalSignCodes.Ucum(VitalSign.SpO2),
+                    Points = 0,
+                },
+            ],
+        };
+    }
+
+    /// <summary>A technical alert from the wearable's own status.</summary>
+    private static AlertMessage DescribeDevice(
+        string patientId, AlertEvent e, AlertPriority priority, DeviceStatus device, AlertRuleSet rules, DateTimeOffset at)
+    {
+        var battery = e.Type == DeviceAlertRule.BatteryLowType;
+        var reason = battery
+            ? string.Create(CultureInfo.InvariantCulture, $"Wearable {device.DeviceId} battery {device.BatteryPercent:0} % (below {rules.BatteryLowBelow:0} %; clears at ≥ {rules.BatteryClearAtOrAbove:0} %)")
+            : string.Create(CultureInfo.InvariantCulture, $"Wearable {device.DeviceId} reports it is not worn for at least {rules.DeviceOff.ConditionDelay.TotalSeconds:0} s: vital signs are not being monitored");
+        return new AlertMessage
+        {
+            SchemaVersion = ContractVersion.V1,
+            Id = "",
+            PatientId = patientId,
+            Type = e.Type,
+            Priority = priority.ToWire(),
+            Status = "active",
+            RaisedAt = at,
+            StoredAt = default,
+            Score = battery ? device.BatteryPercent : 0,
+            Reason = reason,
+            RuleId = DeviceAlertRule.RuleId,
+            RuleVersion = DeviceAlertRule.RuleVersion,
+            ScoreSourceKind = "rule",
+            ScoreSourceId = DeviceAlertRule.RuleId,
+            ScoreSourceVersion = DeviceAlertRule.RuleVersion,
+            Completeness = 1,
+            NotAssessed = [],
+            WindowStart = device.Ts ?? at,
+            WindowEnd = device.Ts ?? at,
+            Late = false,
+            Technical = true,
+            Parameters = battery
+                ? [new AlertParameter { Name = "batteryPercent", Loinc = "", Value = device.BatteryPercent, Unit = "%", Points = 0 }]
+                : [new AlertParameter { Name = "signalQuality", Loinc = "", Value = device.SignalQuality, Unit = "1", Points = 0 }],
         };
     }
 
@@ -141,9 +313,6 @@ public sealed class AlertService(
         var key = string.Create(CultureInfo.InvariantCulture, $"{patientId}|{type}|{raisedAt.ToUnixTimeMilliseconds()}");
         return "al-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
     }
-
-    private Task StoreAsync(AlertTransition transition, CancellationToken stoppingToken) =>
-        StoreDurablyAsync(store, transition, timeProvider, logger, stoppingToken);
 
     /// <summary>
     /// Commits a transition (alert, audit row, outbox entries) to the local store. The store is the
@@ -167,21 +336,14 @@ public sealed class AlertService(
         }
     }
 
-    private PatientAlertState StateOf(string patientId)
+    private AlertEvaluator EvaluatorOf(string patientId)
     {
-        if (!_patients.TryGetValue(patientId, out var state))
+        if (!_patients.TryGetValue(patientId, out var evaluator))
         {
-            state = new PatientAlertState(new AlertConditionTracker(options.Value.ToTiming()));
-            _patients[patientId] = state;
+            evaluator = new AlertEvaluator(options.Value.RulesFor(patientId));
+            _patients[patientId] = evaluator;
         }
 
-        return state;
-    }
-
-    private sealed class PatientAlertState(AlertConditionTracker tracker)
-    {
-        public AlertConditionTracker Tracker { get; } = tracker;
-
-        public AlertMessage? Active { get; set; }
+        return evaluator;
     }
 }

@@ -36,8 +36,11 @@ public sealed class ModelAlertService(
     IOptions<AlertOptions> alertOptions,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
-    ILogger<ModelAlertService> logger) : BackgroundService
+    ILogger<ModelAlertService> logger,
+    AlertLedger? ledger = null) : BackgroundService
 {
+    private readonly AlertLedger _ledger = ledger ?? new AlertLedger();
+
     /// <summary>Alert rule id of model alerts: a probability crossing a manifest threshold.</summary>
     public const string RuleId = "model-threshold";
 
@@ -48,16 +51,19 @@ public sealed class ModelAlertService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        foreach (var active in await store.GetActiveAsync(stoppingToken).ConfigureAwait(false))
+        var open = await store.GetActiveAsync(stoppingToken).ConfigureAwait(false);
+        using (await _ledger.LockAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (active.ScoreSourceKind == "model")
+            foreach (var active in open.Where(a => a.ScoreSourceKind == "model"))
             {
                 _restored[(active.PatientId, active.ScoreSourceId)] = active;
+                _ledger.Stored(active, tracker: null);
             }
         }
 
         await foreach (var score in scores.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
+            using var _ = await _ledger.LockAsync(stoppingToken).ConfigureAwait(false);
             if (Evaluate(score) is { } transition)
             {
                 await AlertService.StoreDurablyAsync(store, transition, timeProvider, logger, stoppingToken).ConfigureAwait(false);
@@ -74,6 +80,13 @@ public sealed class ModelAlertService(
     {
         var state = StateOf(score);
         var at = score.WindowEnd;
+
+        // Staff may have acknowledged, silenced or resolved the alert since: the ledger holds its stored state.
+        if (state.Active is { } known)
+        {
+            state.Active = _ledger.Find(known.Id)?.Alert;
+        }
+
         if (score.Model.Kind == FeatureSetKind.MotionWindow)
         {
             if (score.Priority is not { } priority)
@@ -104,8 +117,16 @@ public sealed class ModelAlertService(
     }
 
     /// <summary>Records <paramref name="transition"/> as the patient's open alert for its model (done after it is stored).</summary>
-    internal void Committed(ModelScore score, AlertTransition transition) =>
-        StateOf(score).Active = transition.Action == AlertTransition.Resolved ? null : transition.Alert;
+    internal void Committed(ModelScore score, AlertTransition transition)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        ArgumentNullException.ThrowIfNull(transition);
+        var state = StateOf(score);
+        state.Active = transition.Action == AlertTransition.Resolved ? null : transition.Alert;
+
+        // A fall alert has no condition tracker: staff commands change its status directly.
+        _ledger.Stored(transition.Alert, score.Model.Kind == FeatureSetKind.MotionWindow ? null : state.Tracker);
+    }
 
     private AlertMessage Raised(ModelScore score, AlertPriority priority)
     {
@@ -119,7 +140,7 @@ public sealed class ModelAlertService(
     }
 
     private static AlertMessage Escalated(AlertMessage active, ModelScore score, AlertPriority priority) =>
-        Describe(score, priority) with { Id = active.Id, RaisedAt = active.RaisedAt, StoredAt = active.StoredAt, Late = active.Late };
+        Describe(score, priority) with { Id = active.Id, RaisedAt = active.RaisedAt, StoredAt = active.StoredAt, Late = active.Late, Technical = false };
 
     /// <summary>The alert's content from one score: probability and interval, provenance, window, inputs, and why.</summary>
     internal static AlertMessage Describe(ModelScore score, AlertPriority priority)
@@ -152,6 +173,7 @@ public sealed class ModelAlertService(
             WindowStart = score.WindowStart,
             WindowEnd = score.WindowEnd,
             Late = false,
+            Technical = false,
             Parameters = [],
             Features = [.. score.Inputs.Select(i => new AlertFeature { Name = i.Name, Label = i.Label, Value = i.Value, Unit = i.Unit, Window = i.Window })],
             TopFeatures = [.. score.TopFeatures.Select(t => new AlertFeatureContribution
@@ -193,7 +215,12 @@ public sealed class ModelAlertService(
             if (_restored.Remove(key, out var restored))
             {
                 state.Active = restored;
-                state.Tracker.RestoreActive(AlertPriorityNames.ParseWire(restored.Priority));
+                state.Tracker.Restore(
+                    AlertPriorityNames.ParseWire(restored.Priority), AlertLifecycle.ParseStatus(restored.Status), restored.StoredAt, null, restored.SilencedUntil);
+                if (score.Model.Kind != FeatureSetKind.MotionWindow && _ledger.Find(restored.Id) is { } open)
+                {
+                    open.Tracker = state.Tracker;
+                }
             }
 
             _states[key] = state;

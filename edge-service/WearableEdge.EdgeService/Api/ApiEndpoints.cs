@@ -14,7 +14,7 @@ using WearableEdge.EdgeService.Sync;
 
 namespace WearableEdge.EdgeService.Api;
 
-/// <summary>The HTTP API: <c>/health</c>, <c>/metrics</c>, <c>/api/patients</c>, <c>/api/alerts</c>.</summary>
+/// <summary>The HTTP API: <c>/health</c>, <c>/metrics</c>, <c>/api/patients</c>, <c>/api/models</c>; the alert API is in <see cref="AlertEndpoints"/>.</summary>
 public static class ApiEndpoints
 {
     /// <summary>A backlog older than this makes the service report itself degraded.</summary>
@@ -26,7 +26,7 @@ public static class ApiEndpoints
         endpoints.MapGet("/health", HealthAsync).AllowAnonymous();
         endpoints.MapGet("/metrics", MetricsAsync);
         endpoints.MapGet("/api/patients", (PatientBoard board) => Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(ToView)]));
-        endpoints.MapGet("/api/alerts", AlertsAsync);
+        endpoints.MapAlertEndpoints();
         endpoints.MapGet("/api/models", (ModelRegistry registry) => Results.Json(ModelsOf(registry), ApiJsonContext.Default.ModelsView));
         endpoints.MapPost("/api/models/reload", ReloadModelsAsync).RequireAuthorization(Auth.AuthPolicies.Admin);
         return endpoints;
@@ -62,17 +62,6 @@ public static class ApiEndpoints
             Math.Round(m.LoadDuration.TotalMilliseconds, 1)))],
         registry.ReloadFailures,
         registry.LastError is { } e ? new ModelLoadErrorView(e.ModelId, e.Version, e.At, e.Message) : null);
-
-    private static async Task<IResult> AlertsAsync(AlertStore store, int? limit, CancellationToken cancellationToken)
-    {
-        var take = limit ?? 100;
-        if (take is < 1 or > 1000)
-        {
-            return Results.BadRequest(new ProblemDetailsView("Invalid limit", 400, "limit must be between 1 and 1000."));
-        }
-
-        return Results.Ok(await store.GetRecentAsync(take, cancellationToken).ConfigureAwait(false));
-    }
 
     private static async Task<IResult> HealthAsync(
         MqttGatewayClient mqtt,

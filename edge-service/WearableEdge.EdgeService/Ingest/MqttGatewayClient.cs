@@ -24,6 +24,7 @@ public sealed class MqttGatewayClient : BackgroundService
     /// <summary>TCP send and receive buffer of the broker connection.</summary>
     private const int SocketBufferBytes = 1024 * 1024;
 
+    private readonly AlertCommandHandler? _commands;
     private volatile bool _stopping;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -32,7 +33,8 @@ public sealed class MqttGatewayClient : BackgroundService
         IOptions<MqttOptions> options,
         MqttIngestHandler handler,
         TimeProvider timeProvider,
-        ILogger<MqttGatewayClient> logger)
+        ILogger<MqttGatewayClient> logger,
+        AlertCommandHandler? commands = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(handler);
@@ -41,7 +43,10 @@ public sealed class MqttGatewayClient : BackgroundService
         _timeProvider = timeProvider;
         _logger = logger;
         _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += handler.HandleAsync;
+        _commands = commands;
+        _client.ApplicationMessageReceivedAsync += e => commands is not null && AlertCommandHandler.IsCommandTopic(e.ApplicationMessage.Topic)
+            ? commands.HandleAsync(e)
+            : handler.HandleAsync(e);
         _client.DisconnectedAsync += e =>
         {
             if (e.ClientWasConnected && !_stopping)
@@ -151,9 +156,15 @@ public sealed class MqttGatewayClient : BackgroundService
             throw new InvalidOperationException($"The broker refused the connection: {connected.ResultCode} {connected.ReasonString}");
         }
 
-        var subscription = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(Topics.AllWearableStreams, MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
+        var subscribing = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(Topics.AllWearableStreams, MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_commands is not null)
+        {
+            // Staff commands (acknowledge, resolve) from nurse apps; the broker's ACL says who may publish them.
+            subscribing = subscribing.WithTopicFilter(AlertCommandHandler.TopicFilter, MqttQualityOfServiceLevel.AtLeastOnce);
+        }
+
+        var subscription = subscribing.Build();
         var subscribed = await _client.SubscribeAsync(subscription, cancellationToken).ConfigureAwait(false);
         foreach (var item in subscribed.Items)
         {
