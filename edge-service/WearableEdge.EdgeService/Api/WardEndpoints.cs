@@ -18,9 +18,6 @@ namespace WearableEdge.EdgeService.Api;
 /// </summary>
 public static class WardEndpoints
 {
-    /// <summary>Most recent alerts read to count each patient's open ones.</summary>
-    internal const int AlertsScanned = 1_000;
-
     public static IEndpointRouteBuilder MapWardApi(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -33,9 +30,7 @@ public static class WardEndpoints
 
     private static async Task<IResult> WardAsync(PatientBoard board, AlertStore alerts, CancellationToken cancellationToken)
     {
-        var recent = await alerts.GetRecentAsync(AlertsScanned, cancellationToken).ConfigureAwait(false);
-        var open = recent
-            .Where(a => !string.Equals(a.Status, "resolved", StringComparison.Ordinal))
+        var open = (await alerts.GetActiveAsync(cancellationToken).ConfigureAwait(false))
             .GroupBy(a => a.PatientId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         IReadOnlyList<WardPatientView> ward = [.. board.All.Select(p => ToView(p, open.GetValueOrDefault(p.PatientId)))];

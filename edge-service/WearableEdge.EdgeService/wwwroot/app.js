@@ -82,8 +82,10 @@
 
   function age(iso) {
     if (!iso) return '';
-    const seconds = Math.max(0, Math.round((Date.now() - new Date(iso).getTime()) / 1000));
-    if (seconds < 60) return seconds + ' s ago';
+    const seconds = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+    // Device time ahead of this clock (a simulator running fast, a drifting wearable): no age to give.
+    if (seconds < -5) return 'device clock ahead';
+    if (seconds < 60) return Math.max(0, seconds) + ' s ago';
     if (seconds < 3600) return Math.round(seconds / 60) + ' min ago';
     return Math.round(seconds / 3600) + ' h ago';
   }
@@ -158,7 +160,13 @@
     if (alert.scoreSourceKind === 'model') {
       return alert.type + ' risk ' + percent(alert.probability);
     }
-    return alert.type.toUpperCase() + ' ' + alert.score;
+    switch (alert.type) {
+      case 'news2': return 'NEWS2 ' + alert.score;
+      case 'desaturation': return 'Low SpO₂ ' + alert.score + ' %';
+      case 'battery-low': return 'Battery low ' + alert.score + ' %';
+      case 'device-off': return 'Wearable not worn';
+      default: return alert.type + ' ' + alert.score;
+    }
   }
 
   function renderAlerts() {
@@ -309,7 +317,7 @@
 
     const why = [];
     why.push(el('p', { class: 'reason', 'data-field': 'reason', text: alert.reason }));
-    const source = alert.scoreSourceKind === 'model' ? 'Model' : 'Rule';
+    const source = alert.scoreSourceKind === 'model' ? 'Scored by model' : 'Scored by rule';
     const provenance = [
       definition('Alert rule', el('span', { 'data-field': 'rule', text: alert.ruleId + ' v' + alert.ruleVersion })),
       definition(source, el('span', { 'data-field': 'source', text: alert.scoreSourceId + ' v' + alert.scoreSourceVersion })),

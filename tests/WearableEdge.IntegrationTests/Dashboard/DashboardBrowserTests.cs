@@ -76,7 +76,7 @@ public sealed class DashboardBrowserTests(MosquittoFixture mosquitto) : IClassFi
         {
             if (message.Type == "error")
             {
-                consoleErrors.Add(message.Text);
+                consoleErrors.Add($"{message.Text} ({message.Location})");
             }
         };
 
@@ -161,7 +161,7 @@ public sealed class DashboardBrowserTests(MosquittoFixture mosquitto) : IClassFi
         // The audit trail, through the API: who, from which client, with the note.
         var audited = await GetJsonAsync(api, $"api/alerts/{alertId}");
         Assert.Equal("acknowledged", audited.GetProperty("alert").GetProperty("status").GetString());
-        var entry = Assert.Single(audited.GetProperty("audit").EnumerateArray(), e => e.GetProperty("note").ValueKind == JsonValueKind.String && e.GetProperty("note").GetString() == note);
+        var entry = Assert.Single(audited.GetProperty("audit").EnumerateArray(), e => e.TryGetProperty("note", out var n) && n.GetString() == note);
         Assert.Equal("acknowledged", entry.GetProperty("status").GetString());
         Assert.Equal(Nurse, entry.GetProperty("actor").GetString());
         Assert.Contains("127.0.0.1", entry.GetProperty("client").GetString(), StringComparison.Ordinal);
@@ -175,6 +175,13 @@ public sealed class DashboardBrowserTests(MosquittoFixture mosquitto) : IClassFi
         Assert.NotEmpty(patient.GetProperty("news2").GetProperty("parameters").EnumerateArray());
         Assert.Equal(JsonValueKind.Object, patient.GetProperty("device").ValueKind);
         Assert.True(patient.GetProperty("openAlerts").GetInt32() >= 1);
+
+        // On a phone: one column, nothing wider than the screen.
+        await page.Locator("#detail-close").ClickAsync();
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(page.Locator("#detail")).ToBeHiddenAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways on a 390 px phone screen");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath("dashboard-phone.png") });
 
         Assert.Empty(consoleErrors);
     }
