@@ -272,10 +272,14 @@
   }
 
   function closeDetail() {
+    const closed = selectedId;
     selectedId = null;
     document.getElementById('detail').hidden = true;
     document.body.classList.remove('detail-open');
     renderAlerts();
+    // Back to where the nurse was: the alert's row, if it is still listed.
+    const row = [...document.querySelectorAll('#alert-list li')].find(li => li.dataset.alertId === closed);
+    if (row) row.querySelector('button').focus();
   }
 
   async function loadModels() {
