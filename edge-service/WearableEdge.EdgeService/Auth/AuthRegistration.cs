@@ -49,10 +49,15 @@ public static class AuthRegistration
         services.AddSingleton<UserStore>();
         services.AddSingleton<TokenStore>();
         services.AddHostedService<AuthBootstrap>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AuthJsonContext.Default));
 
         // Session cookies are encrypted with Data Protection keys kept beside the store, so a
         // restart does not sign every nurse out.
+        // The keys are as safe as the store itself: both rely on the data folder's file permissions.
+        // Without a certificate, Data Protection warns at every start that keys are stored
+        // unencrypted; that is the deliberate design here, so only its errors are logged.
         services.AddDataProtection().SetApplicationName("WearableEdge");
+        services.AddLogging(logging => logging.AddFilter(typeof(XmlKeyManager).FullName, LogLevel.Error));
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(Path.GetFullPath(storage.Value.DataDirectory), "keys")), loggers));
 

@@ -70,7 +70,7 @@ public sealed class ModelHostTests : IDisposable
         await using (app)
         {
             await app.StartAsync(TestContext.Current.CancellationToken);
-            using var http = new HttpClient { BaseAddress = new Uri(app.ListeningAddresses()[0]) };
+            using var http = await WearableEdge.EdgeService.Tests.Auth.TestAccess.ClientAsync(app, WearableEdge.EdgeService.Auth.Roles.Admin, TestContext.Current.CancellationToken);
 
             using var listed = JsonDocument.Parse(await http.GetStringAsync("/api/models", TestContext.Current.CancellationToken));
             var models = listed.RootElement.GetProperty("models").EnumerateArray().ToList();

@@ -20,18 +20,32 @@ internal sealed class EdgeServiceInstance : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private EdgeServiceInstance(WebApplication app, string dataDirectory, Uri baseUri)
+    private EdgeServiceInstance(WebApplication app, string dataDirectory, Uri baseUri, string adminToken)
     {
         _app = app;
         DataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
+        BaseUri = baseUri;
+        Http = TestAccess.Client(baseUri, adminToken);
     }
+
+    public Uri BaseUri { get; }
+
+    /// <summary>The running host's services (its stores, options, clock).</summary>
+    public IServiceProvider Services => _app.Services;
 
     public string DataDirectory { get; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "wearable-edge.db");
 
+    /// <summary>Signed in as an admin (bearer token), so it may call every endpoint.</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client signed in as a new user of <paramref name="role"/> (<c>nurse</c> or <c>admin</c>); the caller disposes it.</summary>
+    public async Task<HttpClient> CreateClientAsync(string role, CancellationToken cancellationToken) =>
+        TestAccess.Client(BaseUri, await TestAccess.CreateTokenAsync(_app.Services, role, cancellationToken));
+
+    /// <summary>A client with no credentials; the caller disposes it.</summary>
+    public HttpClient CreateAnonymousClient() => TestAccess.Client(BaseUri, token: null);
 
     public static async Task<EdgeServiceInstance> StartAsync(Uri broker, Uri? timeSeriesStore, CancellationToken cancellationToken)
     {
@@ -57,7 +71,8 @@ internal sealed class EdgeServiceInstance : IAsyncDisposable
 
         var app = EdgeServiceHost.Build([.. args]);
         await app.StartAsync(cancellationToken);
-        return new EdgeServiceInstance(app, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"));
+        var adminToken = await TestAccess.CreateTokenAsync(app.Services, WearableEdge.EdgeService.Auth.Roles.Admin, cancellationToken);
+        return new EdgeServiceInstance(app, dataDirectory, new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/"), adminToken);
     }
 
     public async Task<IReadOnlyList<AlertMessage>> GetAlertsAsync(CancellationToken cancellationToken) =>

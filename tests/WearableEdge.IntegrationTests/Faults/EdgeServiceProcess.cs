@@ -27,18 +27,26 @@ internal sealed class EdgeServiceProcess : IAsyncDisposable
     private readonly StringBuilder _earlierOutput = new();
     private ChildProcess? _process;
 
-    private EdgeServiceProcess(IReadOnlyList<string> arguments, string dataDirectory, Uri baseUri)
+    private EdgeServiceProcess(IReadOnlyList<string> arguments, string dataDirectory, Uri baseUri, string adminToken)
     {
         _arguments = arguments;
         DataDirectory = dataDirectory;
-        Http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
+        BaseUri = baseUri;
+        Http = TestAccess.Client(baseUri, adminToken);
     }
+
+    public Uri BaseUri { get; }
 
     public string DataDirectory { get; }
 
     public string DatabasePath => Path.Combine(DataDirectory, "wearable-edge.db");
 
+    /// <summary>Signed in as an admin (a bearer token written into the store before the first start).</summary>
     public HttpClient Http { get; }
+
+    /// <summary>A client signed in as a new user of <paramref name="role"/> (<c>nurse</c> or <c>admin</c>); the caller disposes it.</summary>
+    public async Task<HttpClient> CreateClientAsync(string role, CancellationToken cancellationToken) =>
+        TestAccess.Client(BaseUri, await TestAccess.CreateTokenAsync(DataDirectory, role, cancellationToken));
 
     /// <summary>Everything every run of the service wrote to stdout and stderr, for failure messages.</summary>
     public string Output => _earlierOutput + (_process?.Output ?? string.Empty);
@@ -80,7 +88,9 @@ internal sealed class EdgeServiceProcess : IAsyncDisposable
         }
 
         arguments.AddRange(settings);
-        var service = new EdgeServiceProcess(arguments, dataDirectory, new Uri($"http://127.0.0.1:{port}/"));
+        var adminToken = await TestAccess.CreateTokenAsync(dataDirectory, WearableEdge.EdgeService.Auth.Roles.Admin, cancellationToken);
+        SqliteConnection.ClearAllPools();
+        var service = new EdgeServiceProcess(arguments, dataDirectory, new Uri($"http://127.0.0.1:{port}/"), adminToken);
         try
         {
             await service.LaunchAsync(cancellationToken);

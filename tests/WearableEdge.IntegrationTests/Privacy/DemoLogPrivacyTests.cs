@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using WearableEdge.IntegrationTests.Fixtures;
 using Xunit;
 
@@ -8,8 +10,9 @@ namespace WearableEdge.IntegrationTests.Privacy;
 /// <summary>
 /// No patient identifier in the logs: runs the real demo (its own process, its simulated ward,
 /// default logging) until it has raised alerts, stops it, and scans everything it printed.
+/// The demo's credentials are printed once, to the console, and nowhere in the log.
 /// </summary>
-public sealed class DemoLogPrivacyTests
+public sealed partial class DemoLogPrivacyTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -37,6 +40,12 @@ public sealed class DemoLogPrivacyTests
 
         var output = demo.Output;
 
+        // Credentials: printed exactly once each (the console line), never repeated by a logger.
+        var password = NursePassword().Match(output);
+        Assert.True(password.Success, output);
+        Assert.Equal(1, CountOf(output, password.Groups[1].Value));
+        Assert.Equal(1, CountOf(output, AdminToken().Match(output).Value));
+
         // The scan means something only if the service logged its alerts and ran the ward.
         Assert.Contains(" raised: priority ", output, StringComparison.Ordinal);
         Assert.Contains("Demo: simulating 8 patients", output, StringComparison.Ordinal);
@@ -48,6 +57,18 @@ public sealed class DemoLogPrivacyTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    [GeneratedRegex(@"Demo nurse sign-in: http://\S+/  user nurse  password (\S+)")]
+    private static partial Regex NursePassword();
+
+    [GeneratedRegex(@"wet_[A-Za-z0-9_-]{43}")]
+    private static partial Regex AdminToken();
+
+    private static int CountOf(string text, string value)
+    {
+        Assert.False(string.IsNullOrEmpty(value));
+        return (text.Length - text.Replace(value, "", StringComparison.Ordinal).Length) / value.Length;
+    }
+
     private static async Task WaitForAlertsAndStopAsync(ChildProcess demo, HttpClient http, CancellationToken ct)
     {
         var alerts = 0;
@@ -57,6 +78,12 @@ public sealed class DemoLogPrivacyTests
             while (alerts < 2)
             {
                 Assert.False(demo.HasExited, demo.Output);
+                // The admin token the demo prints is the way in, as for any machine client.
+                if (http.DefaultRequestHeaders.Authorization is null && AdminToken().Match(demo.Output) is { Success: true } token)
+                {
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
+                }
+
                 try
                 {
                     using var json = JsonDocument.Parse(await http.GetStringAsync("api/alerts", deadline.Token));
@@ -70,6 +97,15 @@ public sealed class DemoLogPrivacyTests
                 await Task.Delay(TimeSpan.FromMilliseconds(500), deadline.Token);
             }
         }
+
+        // The printed nurse credentials sign in (cookie session) as the demo nurse.
+        var password = NursePassword().Match(demo.Output).Groups[1].Value;
+        using var browser = new HttpClient { BaseAddress = http.BaseAddress };
+        using var signIn = await browser.PostAsync(
+            "auth/login", new StringContent($"{{\"username\":\"nurse\",\"password\":\"{password}\"}}", System.Text.Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, signIn.StatusCode);
+        using var me = JsonDocument.Parse(await browser.GetStringAsync("api/me", ct));
+        Assert.Equal("nurse", me.RootElement.GetProperty("role").GetString());
 
         await demo.StopAsync(TimeSpan.FromSeconds(10), ct);
     }
