@@ -13,8 +13,11 @@ public sealed record AlertRuleSet
     /// <summary>The defaults of every rule (see each rule's documentation for its source).</summary>
     public static AlertRuleSet Default { get; } = new();
 
-    /// <summary>NEWS2 band alerts. Default <see cref="AlertTiming.Default"/> (15 s delay, 60 s clear, no re-alert).</summary>
-    public AlertTiming News2 { get; init; } = AlertTiming.Default;
+    /// <summary>
+    /// NEWS2 band alerts. Default <see cref="AlertTiming.Default"/> (15 s delay, 60 s clear) with a
+    /// re-alert after 10 min unacknowledged (a local choice; no source in FACTS.md).
+    /// </summary>
+    public AlertTiming News2 { get; init; } = AlertTiming.Default with { ReAlertAfter = TimeSpan.FromMinutes(10) };
 
     /// <summary>A NEWS2 total at or below this clears; above it (and not alerting) holds. Default 3.</summary>
     public int News2ClearAtOrBelowTotal { get; init; } = 3;

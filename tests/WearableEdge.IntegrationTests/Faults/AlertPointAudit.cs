@@ -37,10 +37,10 @@ internal sealed record AlertPointAudit(
         EdgeServiceProcess service, VictoriaMetricsProcess store, CancellationToken cancellationToken)
     {
         var rows = await service.QueryStoreAsync(
-            $"SELECT a.patient_id, o.event_at, o.state FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE {AlertRowsWhere}",
+            $"SELECT a.patient_id, o.event_at, o.state, a.type FROM outbox o JOIN alerts a ON a.id = o.alert_id WHERE {AlertRowsWhere}",
             cancellationToken);
         var expected = rows
-            .Select(r => PointKey(EdgeServiceProcess.Pseudonymizer.Pseudonymize((string)r[0]!), Convert.ToInt64(r[1], CultureInfo.InvariantCulture)))
+            .Select(r => PointKey(EdgeServiceProcess.Pseudonymizer.Pseudonymize((string)r[0]!), (string)r[3]!, Convert.ToInt64(r[1], CultureInfo.InvariantCulture)))
             .ToHashSet(StringComparer.Ordinal);
         var unsynced = rows.Count(r => (string)r[2]! != "synced");
 
@@ -94,20 +94,22 @@ internal sealed record AlertPointAudit(
         }
     }
 
-    /// <summary>One key per raw sample of the export: <c>patient@timestamp</c>.</summary>
+    /// <summary>One key per raw sample of the export: <c>patient/type@timestamp</c> (two alert types of one patient may share a window end).</summary>
     private static List<string> ExportedPoints(string export)
     {
         var keys = new List<string>();
         foreach (var line in export.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             using var series = JsonDocument.Parse(line);
-            var patient = series.RootElement.GetProperty("metric").GetProperty("patient").GetString()!;
-            keys.AddRange(series.RootElement.GetProperty("timestamps").EnumerateArray().Select(t => PointKey(patient, t.GetInt64())));
+            var metric = series.RootElement.GetProperty("metric");
+            var patient = metric.GetProperty("patient").GetString()!;
+            var type = metric.GetProperty("type").GetString()!;
+            keys.AddRange(series.RootElement.GetProperty("timestamps").EnumerateArray().Select(t => PointKey(patient, type, t.GetInt64())));
         }
 
         return keys;
     }
 
-    private static string PointKey(string pseudonym, long timestampMs) =>
-        string.Create(CultureInfo.InvariantCulture, $"{pseudonym}@{timestampMs}");
+    private static string PointKey(string pseudonym, string type, long timestampMs) =>
+        string.Create(CultureInfo.InvariantCulture, $"{pseudonym}/{type}@{timestampMs}");
 }
