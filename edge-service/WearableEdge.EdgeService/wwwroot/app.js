@@ -27,12 +27,13 @@
       'battery below 15 % → technical alert; clears at ≥ 20 % (defaults)',
     ],
   };
+  // span: the smallest vertical range of a sparkline, so sensor noise does not look like a trend.
   const VITALS = [
-    { key: 'heartRate', label: 'HR', unit: '/min', digits: 0 },
-    { key: 'spO2', label: 'SpO₂', unit: '%', digits: 0 },
-    { key: 'respirationRate', label: 'RR', unit: '/min', digits: 0 },
-    { key: 'temperature', label: 'Temp', unit: '°C', digits: 1 },
-    { key: 'systolicBp', label: 'SBP', unit: 'mmHg', digits: 0 },
+    { key: 'heartRate', label: 'HR', unit: '/min', digits: 0, span: 30 },
+    { key: 'spO2', label: 'SpO₂', unit: '%', digits: 0, span: 8 },
+    { key: 'respirationRate', label: 'RR', unit: '/min', digits: 0, span: 10 },
+    { key: 'temperature', label: 'Temp', unit: '°C', digits: 1, span: 1.5 },
+    { key: 'systolicBp', label: 'SBP', unit: 'mmHg', digits: 0, span: 30 },
   ];
   const PARAMETER_LABELS = {
     heartRate: 'Heart rate', spO2: 'SpO₂', respirationRate: 'Respiration rate',
@@ -422,7 +423,7 @@
 
   // ---- patient tiles ------------------------------------------------------------------------
 
-  function sparkline(points, label) {
+  function sparkline(points, label, minimumSpan) {
     const width = 120;
     const height = 28;
     const svg = svgEl('svg', { viewBox: '0 0 ' + width + ' ' + height, width, height, role: 'img', class: 'spark' });
@@ -437,9 +438,10 @@
     const max = Math.max(...values);
     const first = points[0][0];
     const span = Math.max(1, points[points.length - 1][0] - first);
-    const range = max - min || 1;
+    const range = Math.max(max - min, minimumSpan || 0) || 1;
+    const bottom = (min + max) / 2 - range / 2;
     const path = points.map((p, i) =>
-      (i ? 'L' : 'M') + ((p[0] - first) / span * (width - 2) + 1).toFixed(1) + ' ' + (height - 2 - (p[1] - min) / range * (height - 4)).toFixed(1)).join(' ');
+      (i ? 'L' : 'M') + ((p[0] - first) / span * (width - 2) + 1).toFixed(1) + ' ' + (height - 2 - (p[1] - bottom) / range * (height - 4)).toFixed(1)).join(' ');
     title.textContent = label + ' last ' + Math.round(span / 60000) + ' min: ' + min.toFixed(1) + ' to ' + max.toFixed(1);
     svg.append(title, svgEl('path', { d: path, fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5 }));
     return svg;
@@ -461,7 +463,7 @@
           el('span', { class: 'vital-label', text: v.label }),
           el('span', { class: 'vital-value', 'data-vital': v.key, text: fmt(vitals[v.key], v.digits) }),
           el('span', { class: 'vital-unit', text: v.unit }),
-          sparkline(patient.trend && patient.trend[v.key], v.label)))),
+          sparkline(patient.trend && patient.trend[v.key], v.label, v.span)))),
         el('div', { class: 'news2' },
           el('p', {}, el('strong', { text: 'NEWS2 ' + (news2 ? news2.total : '–') }),
             news2 ? ' (' + news2.band + ')' : ''),
