@@ -56,7 +56,14 @@ public static class DashboardEndpoints
     public static IServiceCollection AddDashboard(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "WearableEdge edge service";
+            document.Info.Description =
+                "Alerts, patients and models of one gateway. Every operation needs a signed-in user (session cookie from POST /auth/login) " +
+                "or `Authorization: Bearer <token>`, except GET /health and POST /auth/login. Live alerts: GET /api/alerts/stream (server-sent events).";
+            return Task.CompletedTask;
+        }));
         return services;
     }
 
