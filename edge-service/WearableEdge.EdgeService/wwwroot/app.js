@@ -192,7 +192,7 @@
     priorityBadge(alert.priority),
     el('span', { class: 'alert-patient', text: alert.patientId }),
     el('span', { class: 'alert-title', text: title(alert) }),
-    el('span', { class: 'alert-status', text: alert.status + (alert.late ? ' · late data' : '') }),
+    el('span', { class: 'alert-status', text: alert.status + (alert.technical ? ' · technical' : '') + (alert.late ? ' · late data' : '') }),
     el('span', { class: 'alert-age', text: 'raised ' + time(alert.raisedAt) + ' (' + age(alert.raisedAt) + ')' })))));
     document.getElementById('alert-count').textContent = '(' + open.length + ')';
     document.getElementById('no-alerts').hidden = open.length > 0;
