@@ -87,7 +87,7 @@ public sealed class AlertService(
         }
     }
 
-    /// <summary>One tick at the gateway clock: device statuses, then silences and re-alerts of every open alert. Call under the ledger lock.</summary>
+    /// <summary>One tick at the gateway clock: device statuses (technical alerts), then silences that ran out, of every open alert. Call under the ledger lock.</summary>
     internal async Task TickAsync(CancellationToken stoppingToken)
     {
         var now = timeProvider.GetUtcNow();
@@ -110,13 +110,13 @@ public sealed class AlertService(
             }
         }
 
+        // Silences run on the gateway clock (they were set by it). Only they are checked here: the
+        // re-alert of an unacknowledged alert runs on its rule's own (device) time, in ObserveWindow.
         foreach (var open in ledger.Open.ToList())
         {
-            var due = open.Tracker is { } tracker
-                ? tracker.Tick(now).Action == AlertAction.ReAlert
-                : open.Alert.Status == "silenced" && open.Alert.SilencedUntil <= now;
-            if (due)
+            if (open.Alert.Status == "silenced" && open.Alert.SilencedUntil <= now)
             {
+                open.Tracker?.Tick(now);
                 await CommitAsync(ReAlerted(open.Alert, now), open.Tracker, stoppingToken).ConfigureAwait(false);
             }
         }

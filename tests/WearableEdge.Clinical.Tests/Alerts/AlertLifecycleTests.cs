@@ -171,6 +171,19 @@ public sealed class AlertLifecycleTests
     }
 
     [Fact]
+    public void Apply_Silence_WorseConditionEscalatesAndEndsSilence()
+    {
+        var tracker = SpO2Tracker();
+        Run(tracker, 0, 30, _ => 88);
+        tracker.Apply(AlertCommand.Silence, At(30), TimeSpan.FromMinutes(30));
+
+        var decisions = Run(tracker, 30, 100, s => s < 50 ? 88 : 80);
+
+        Assert.Equal([(65.0, AlertAction.Escalate, (AlertPriority?)AlertPriority.High)], decisions);
+        Assert.Equal((AlertStatus.Active, (DateTimeOffset?)null), (tracker.Status, tracker.SilencedUntil));
+    }
+
+    [Fact]
     public void Tick_SilenceEndsWithoutNewData_ReAlerts()
     {
         var tracker = SpO2Tracker();
