@@ -18,6 +18,7 @@ run_tmp=""
 required_packages=(
   "mosquitto:/usr/sbin/mosquitto"
   "victoria-metrics:/usr/bin/victoria-metrics"
+  "chromium:/usr/bin/chromium"
 )
 
 export DOTNET_NOLOGO=1

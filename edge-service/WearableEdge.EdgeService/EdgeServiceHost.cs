@@ -54,6 +54,7 @@ public static class EdgeServiceHost
 
         builder.Services.AddWearableEdge();
         builder.Services.AddEdgeAuth();
+        builder.Services.AddDashboard();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))
         {
             builder.Services.AddTimeSeriesSync();
@@ -70,10 +71,13 @@ public static class EdgeServiceHost
         }
 
         var app = builder.Build();
+        app.UseSecurityHeaders();
         app.UseEdgeAuth();
         app.MapWearableEdgeApi();
         app.MapAuthEndpoints();
         app.MapFhirEndpoints();
+        app.MapWardApi();
+        app.MapDashboard();
         return app;
     }
 

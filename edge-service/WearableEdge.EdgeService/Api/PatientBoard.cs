@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using WearableEdge.Clinical.Features;
 using WearableEdge.Clinical.Scoring;
 using WearableEdge.Contracts;
+using WearableEdge.EdgeService.Features;
+using WearableEdge.EdgeService.Scoring;
 
 namespace WearableEdge.EdgeService.Api;
 
@@ -14,6 +16,15 @@ public sealed record PatientSnapshot
     public DeviceStatus? Device { get; init; }
     public DateTimeOffset? LastMotionAt { get; init; }
     public double? MotionMagnitudeStdDev { get; init; }
+
+    /// <summary>When the device status last arrived, gateway time.</summary>
+    public DateTimeOffset? DeviceSeenAt { get; init; }
+
+    /// <summary>The latest score of a condition model (hourly trends), with its interval; null before the first.</summary>
+    public ModelScore? Risk { get; init; }
+
+    /// <summary>One-minute summaries, oldest first, covering at most <see cref="PatientBoard.TrendSpan"/> of device time.</summary>
+    public IReadOnlyList<MinuteSummary> Minutes { get; init; } = [];
 }
 
 /// <summary>
@@ -22,7 +33,13 @@ public sealed record PatientSnapshot
 /// </summary>
 public sealed class PatientBoard
 {
+    /// <summary>How much device time of one-minute summaries a patient's trend keeps: one hour.</summary>
+    public static readonly TimeSpan TrendSpan = TimeSpan.FromHours(1);
+
     private readonly ConcurrentDictionary<string, PatientSnapshot> _patients = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+
+    public PatientBoard(TimeProvider? timeProvider = null) => _timeProvider = timeProvider ?? TimeProvider.System;
 
     public IReadOnlyList<PatientSnapshot> All => [.. _patients.Values.OrderBy(p => p.PatientId, StringComparer.Ordinal)];
 
@@ -31,7 +48,33 @@ public sealed class PatientBoard
             ? p
             : p with { LatestWindow = window, News2 = score });
 
-    public void RecordDevice(string patientId, DeviceStatus status) => Update(patientId, p => p with { Device = status });
+    public void RecordDevice(string patientId, DeviceStatus status)
+    {
+        var now = _timeProvider.GetUtcNow();
+        Update(patientId, p => p with { Device = status, DeviceSeenAt = now });
+    }
+
+    /// <summary>Keeps a closed one-minute summary for the patient's trend, dropping minutes older than <see cref="TrendSpan"/> before the newest.</summary>
+    public void RecordMinute(MinuteSummary minute)
+    {
+        ArgumentNullException.ThrowIfNull(minute);
+        Update(minute.PatientId, p =>
+        {
+            var newest = p.Minutes.Count > 0 && p.Minutes[^1].MinuteStart > minute.MinuteStart ? p.Minutes[^1].MinuteStart : minute.MinuteStart;
+            var kept = p.Minutes.Append(minute)
+                .Where(m => m.MinuteStart > newest - TrendSpan)
+                .OrderBy(m => m.MinuteStart)
+                .ToList();
+            return p with { Minutes = kept };
+        });
+    }
+
+    /// <summary>Keeps the newest condition-model score of the patient (by window end).</summary>
+    public void RecordRisk(ModelScore score)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        Update(score.PatientId, p => p.Risk is { } previous && previous.WindowEnd > score.WindowEnd ? p : p with { Risk = score });
+    }
 
     public void RecordMotion(string patientId, DateTimeOffset at, double magnitudeStdDev) =>
         Update(patientId, p => p with { LastMotionAt = at, MotionMagnitudeStdDev = magnitudeStdDev });

@@ -22,7 +22,8 @@ public sealed class ModelScoringService(
     ModelRegistry registry,
     IOptions<ModelOptions> options,
     EdgeMetrics metrics,
-    ILogger<ModelScoringService> logger) : BackgroundService
+    ILogger<ModelScoringService> logger,
+    Api.PatientBoard? board = null) : BackgroundService
 {
     /// <summary>Most inputs taken from the queue before the windows they made due are scored.</summary>
     public const int MaxInputsPerRound = 1_000;
@@ -85,6 +86,11 @@ public sealed class ModelScoringService(
         {
             state = new PatientModelState(new HourlyTrendHistory(options.Value.MinimumMinutesPerHour), new FallWindowScheduler());
             _patients[input.PatientId] = state;
+        }
+
+        if (input is ModelInput.Minute summary)
+        {
+            board?.RecordMinute(summary.Summary);
         }
 
         switch (input)
@@ -167,6 +173,11 @@ public sealed class ModelScoringService(
 
         foreach (var score in scored)
         {
+            if (model.Kind == FeatureSetKind.HourlyTrends)
+            {
+                board?.RecordRisk(score);
+            }
+
             await scores.WriteAsync(score, stoppingToken).ConfigureAwait(false);
         }
     }
