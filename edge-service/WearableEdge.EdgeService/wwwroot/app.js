@@ -1,8 +1,15 @@
 'use strict';
+
 // The nurse dashboard: patient tiles from GET /api/ward (every 5 s), active alerts from
 // GET /api/alerts and live from the server-sent events of /api/alerts/stream, the alert detail
 // (why it fired, its timeline) from GET /api/alerts/{id}, and POST …/ack and …/resolve.
 // Plain DOM, no framework, no build step; text is always set with textContent, never as HTML.
+
+// UCUM codes as a nurse reads them: Cel → °C, mm[Hg] → mmHg, [g] (standard gravity) → g.
+function unitText(unit) {
+  return String(unit ?? '').replace(/Cel/g, '\u00b0C').replace(/mm\[Hg\]/g, 'mmHg').replace(/\[g\]/g, 'g');
+}
+
 (function () {
   const WARD_REFRESH_MS = 5000;
   const PRIORITY_RANK = { high: 0, medium: 1, low: 2 };
@@ -349,7 +356,7 @@
     }
     if (alert.parameters && alert.parameters.length) {
       why.push(table('Parameter values', ['Parameter', 'Value', 'Unit', 'Points'],
-        alert.parameters.map(p => [PARAMETER_LABELS[p.name] || p.name, String(p.value), p.unit, String(p.points)]), 'parameters',
+        alert.parameters.map(p => [PARAMETER_LABELS[p.name] || p.name, String(p.value), unitText(p.unit), String(p.points)]), 'parameters',
         'parameter', alert.parameters.map(p => p.name)));
     }
     if (alert.topFeatures && alert.topFeatures.length) {
@@ -359,7 +366,7 @@
     if (alert.features && alert.features.length) {
       why.push(el('details', {}, el('summary', { text: 'All ' + alert.features.length + ' model inputs' }),
         table('Model inputs', ['Feature', 'Value', 'Unit', 'Window'],
-          alert.features.map(f => [f.label, String(f.value), f.unit, f.window]), 'features')));
+          alert.features.map(f => [f.label, String(f.value), unitText(f.unit), f.window]), 'features')));
     }
     document.getElementById('why-body').replaceChildren(...why);
 
@@ -467,7 +474,7 @@
         el('div', { class: 'news2' },
           el('p', {}, el('strong', { text: 'NEWS2 ' + (news2 ? news2.total : '–') }),
             news2 ? ' (' + news2.band + ')' : ''),
-          news2 ? el('p', { class: 'small', text: news2.parameters.map(p => (PARAMETER_LABELS[p.name] || p.name) + ' ' + p.value + ' ' + p.unit + ' → ' + p.points).join(' · ') }) : null,
+          news2 ? el('p', { class: 'small', text: news2.parameters.map(p => (PARAMETER_LABELS[p.name] || p.name) + ' ' + p.value + ' ' + unitText(p.unit) + ' → ' + p.points).join(' · ') }) : null,
           news2 && news2.notAssessed.length ? el('p', { class: 'small muted', text: 'not assessed: ' + news2.notAssessed.join(', ') }) : null),
         el('p', { class: 'risk' }, risk
           ? [el('strong', { text: 'Risk ' + percent(risk.probability) }), ' (' + percent(risk.lower) + ' – ' + percent(risk.upper) + ') ',
