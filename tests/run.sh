@@ -147,9 +147,22 @@ install_missing_packages
 require_dotnet_sdk
 
 start=$SECONDS
+# Supply chain (docs/security.md): packages.lock.json pins every package. In CI (or with
+# WEARABLEEDGE_LOCKED_RESTORE=true) the restore is locked: a lock file that no longer matches
+# the projects fails the run instead of being rewritten. Locally a restore may update the lock
+# files after a package change; commit them with it.
+restore_options=()
+if [[ -n ${CI:-} || ${WEARABLEEDGE_LOCKED_RESTORE:-} == true ]]; then
+  restore_options+=(--locked-mode)
+fi
+log "restoring $solution ${restore_options[*]:-}"
+dotnet restore "$solution" "${restore_options[@]}" -nologo ||
+  fail_before_tests "restore failed (in locked mode: a packages.lock.json is out of date; run
+  dotnet restore $solution --force-evaluate  and commit the lock files with the package change)"
+
 build_log=$(mktemp)
 log "building $solution (Release)"
-if ! dotnet build "$solution" -c Release -nologo 2>&1 | tee "$build_log"; then
+if ! dotnet build "$solution" -c Release -nologo --no-restore 2>&1 | tee "$build_log"; then
   echo >&2
   log "build failed:"
   grep -E ': error [A-Z]+[0-9]*:' "$build_log" | sort -u >&2 || true
@@ -230,6 +243,31 @@ if ((test_exit != 0 && failed == 0)); then
   log "dotnet test exited with code $test_exit although no test failed ($reason): counted as one failure"
   failed=$((failed + 1))
 fi
+
+# The known-vulnerability audit counts as one more result: passed with no known vulnerability
+# (or each one accepted with a reason in docs/security.md), failed otherwise. When no package
+# source serves vulnerability data it is skipped, with a message, unless
+# WEARABLEEDGE_REQUIRE_AUDIT=true (set it in CI that reaches nuget.org) makes that a failure.
+set +e
+./tests/audit-packages.sh
+audit_exit=$?
+set -e
+case $audit_exit in
+  0) passed=$((passed + 1)) ;;
+  3)
+    if [[ ${WEARABLEEDGE_REQUIRE_AUDIT:-} == true ]]; then
+      log "package audit: no vulnerability data and WEARABLEEDGE_REQUIRE_AUDIT=true: counted as one failure"
+      failed=$((failed + 1))
+    else
+      log "package audit skipped: no package source serves vulnerability data (counted as skipped)"
+      skipped=$((skipped + 1))
+    fi
+    ;;
+  *)
+    log "package audit failed: counted as one failure"
+    failed=$((failed + 1))
+    ;;
+esac
 
 failed_tests=$(grep -ho '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"' "${trx_files[@]}" /dev/null |
   sed -n 's/.* testName="\([^"]*\)".*/  \1/p' | sort -u || true)
