@@ -10,6 +10,7 @@ using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Auth;
 using WearableEdge.EdgeService.Demo;
 using WearableEdge.EdgeService.Fhir;
+using WearableEdge.EdgeService.Security;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
 
@@ -47,6 +48,8 @@ public static class EdgeServiceHost
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.AddEdgeHttps(DefaultUrl);
+
         // ASP.NET Core logs request paths and query strings at Information (for example
         // /api/alerts?patient=…): a patient id must never reach a log, so its framework logs stop
         // at Warning whatever the configuration says.
@@ -72,6 +75,7 @@ public static class EdgeServiceHost
 
         var app = builder.Build();
         app.UseSecurityHeaders();
+        app.UseEdgeHttps();
         app.UseEdgeAuth();
         app.MapWearableEdgeApi();
         app.MapAuthEndpoints();

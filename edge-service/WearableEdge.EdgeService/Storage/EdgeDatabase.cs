@@ -180,6 +180,26 @@ public sealed class EdgeDatabase
     /// <summary>Switches the file to WAL and applies every migration it has not seen, each in its own transaction.</summary>
     public async Task<int> MigrateAsync(CancellationToken cancellationToken = default)
     {
+        // The folder and what is in it are for the service user only (docs/security.md). What was
+        // wider before this start is reported; files SQLite creates now are narrowed silently.
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        DataDirectoryAccess.Create(folder);
+        PermissionCorrections = DataDirectoryAccess.Restrict(folder);
+        try
+        {
+            return await MigrateCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            DataDirectoryAccess.Restrict(folder);
+        }
+    }
+
+    /// <summary>Permissions the last <see cref="MigrateAsync"/> found wider than the service user and narrowed.</summary>
+    public IReadOnlyList<PermissionCorrection> PermissionCorrections { get; private set; } = [];
+
+    private async Task<int> MigrateCoreAsync(CancellationToken cancellationToken)
+    {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var wal = connection.CreateCommand())
         {
@@ -225,6 +245,11 @@ internal sealed class DatabaseMigrationService(EdgeDatabase database, ILogger<Da
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var version = await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var correction in database.PermissionCorrections)
+        {
+            Log.DataPermissionRestricted(logger, correction.Path, correction.OldMode, correction.NewMode);
+        }
+
         Log.StoreReady(logger, database.Path, version);
     }
 

@@ -76,7 +76,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
         try
         {
-            Directory.CreateDirectory(options.DataDirectory);
+            DataDirectoryAccess.Create(options.DataDirectory);
             return errors.Build();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
