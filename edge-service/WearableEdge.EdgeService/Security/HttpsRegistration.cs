@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.HttpsPolicy;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,14 +28,15 @@ public static class HttpsRegistration
         services.AddSingleton(HttpListenAddresses.From(builder.Configuration, defaultUrl));
         services.AddOptions<HttpsOptions>().BindConfiguration(HttpsOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<HttpsOptions>, HttpsOptionsValidator>();
+        // The certificate is loaded when Kestrel binds an https:// address, after the options were validated.
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HttpsOptions>>((kestrel, https) =>
-        {
-            if (https.Value.Enabled)
+            kestrel.ConfigureHttpsDefaults(defaults =>
             {
-                var certificate = https.Value.LoadCertificate();
-                kestrel.ConfigureHttpsDefaults(defaults => defaults.ServerCertificate = certificate);
-            }
-        });
+                if (https.Value.Enabled)
+                {
+                    defaults.ServerCertificate = https.Value.LoadCertificate();
+                }
+            }));
         services.AddOptions<HstsOptions>().Configure<IOptions<HttpsOptions>>((hsts, https) => hsts.MaxAge = https.Value.HstsMaxAge);
         services.AddHostedService<HttpsStartupNotice>();
         return builder;
@@ -48,26 +51,49 @@ public static class HttpsRegistration
     public static IApplicationBuilder UseEdgeHttps(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var https = app.ApplicationServices.GetRequiredService<IOptions<HttpsOptions>>().Value;
-        if (https.Enabled)
+
+        // HSTS only ever goes on HTTPS responses, and there are HTTPS requests only with a certificate.
+        app.UseHsts();
+        app.UseWhen(ArrivedBeyondLoopbackInPlain, branch => branch.Use(async (context, next) =>
         {
-            app.UseHsts();
-            app.UseWhen(ArrivedBeyondLoopbackInPlain, branch => branch.UseHttpsRedirection());
-        }
-        else if (!https.AllowPlainHttpBeyondLoopback)
-        {
-            app.UseWhen(ArrivedBeyondLoopbackInPlain, branch => branch.Run(context =>
+            var https = context.RequestServices.GetRequiredService<IOptions<HttpsOptions>>().Value;
+            if (https.Enabled && HttpsPort(context) is { } port)
+            {
+                var request = context.Request;
+                context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;
+                context.Response.Headers.Location = $"https://{new HostString(request.Host.Host, port)}{request.PathBase}{request.Path}{request.QueryString}";
+                return;
+            }
+
+            if (!https.AllowPlainHttpBeyondLoopback)
             {
                 context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-                return context.Response.WriteAsync("Plain HTTP is served on loopback only.", context.RequestAborted);
-            }));
-        }
+                await context.Response.WriteAsync("Plain HTTP is served on loopback only; use HTTPS.", context.RequestAborted).ConfigureAwait(false);
+                return;
+            }
 
+            await next(context).ConfigureAwait(false);
+        }));
         return app;
     }
 
     private static bool ArrivedBeyondLoopbackInPlain(HttpContext context) =>
         !context.Request.IsHttps && context.Connection.LocalIpAddress is { } local && !HttpEndpointPolicy.IsLoopback(local);
+
+    private static int? HttpsPort(HttpContext context)
+    {
+        var addresses = context.RequestServices.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        foreach (var address in addresses)
+        {
+            var binding = BindingAddress.Parse(address);
+            if (string.Equals(binding.Scheme, "https", StringComparison.OrdinalIgnoreCase))
+            {
+                return binding.Port;
+            }
+        }
+
+        return null;
+    }
 
     private sealed class HttpsStartupNotice(IOptions<HttpsOptions> options, TimeProvider time, ILogger<HttpsStartupNotice> logger) : IHostedService
     {
