@@ -6,9 +6,12 @@ using Microsoft.Extensions.Configuration;
 namespace WearableEdge.EdgeService.Security;
 
 /// <summary>The addresses the HTTP server is configured to listen on: <c>urls</c> (<c>--urls</c>, ASPNETCORE_URLS) and <c>Kestrel:Endpoints:*:Url</c>.</summary>
-public sealed class HttpListenAddresses(IReadOnlyList<string> urls)
+public sealed class HttpListenAddresses(IReadOnlyList<string> urls, bool kestrelCertificate = false)
 {
     public IReadOnlyList<string> Urls { get; } = urls;
+
+    /// <summary>True when Kestrel's own configuration gives the certificate (<c>Kestrel:Certificates:Default:Path</c>).</summary>
+    public bool KestrelCertificate { get; } = kestrelCertificate;
 
     /// <summary>Reads the addresses from configuration; <paramref name="defaultUrl"/> when <c>urls</c> is unset.</summary>
     public static HttpListenAddresses From(IConfiguration configuration, string defaultUrl)
@@ -26,7 +29,7 @@ public sealed class HttpListenAddresses(IReadOnlyList<string> urls)
             }
         }
 
-        return new HttpListenAddresses(list);
+        return new HttpListenAddresses(list, !string.IsNullOrWhiteSpace(configuration["Kestrel:Certificates:Default:Path"]));
     }
 }
 
@@ -37,8 +40,12 @@ public sealed class HttpListenAddresses(IReadOnlyList<string> urls)
 /// </summary>
 public static class HttpEndpointPolicy
 {
-    /// <summary>The errors, each naming the key to change; empty when the addresses are allowed.</summary>
-    public static IReadOnlyList<string> Check(IEnumerable<string> urls, HttpsOptions https)
+    /// <summary>
+    /// The errors, each naming the key to change; empty when the addresses are allowed.
+    /// <paramref name="kestrelCertificate"/>: Kestrel's own configuration gives a default
+    /// certificate (<c>Kestrel:Certificates:Default:Path</c>), an alternative to <c>Https:CertificatePath</c>.
+    /// </summary>
+    public static IReadOnlyList<string> Check(IEnumerable<string> urls, HttpsOptions https, bool kestrelCertificate = false)
     {
         ArgumentNullException.ThrowIfNull(urls);
         ArgumentNullException.ThrowIfNull(https);
@@ -60,12 +67,12 @@ public static class HttpEndpointPolicy
             if (string.Equals(address.Scheme, "https", StringComparison.OrdinalIgnoreCase))
             {
                 anyHttps = true;
-                if (!https.Enabled)
+                if (!https.Enabled && !kestrelCertificate)
                 {
                     errors.Add($"Https:CertificatePath: '{url}' serves HTTPS but no certificate is configured (set Https:CertificatePath, and Https:KeyPath for a PEM key).");
                 }
             }
-            else if (!IsLoopback(address) && !https.Enabled && !https.AllowPlainHttpBeyondLoopback)
+            else if (!IsLoopback(address) && !https.Enabled && !kestrelCertificate && !https.AllowPlainHttpBeyondLoopback)
             {
                 errors.Add($"urls: '{url}' would serve plain HTTP beyond loopback. Listen on http://127.0.0.1:<port>, serve https://… with Https:CertificatePath, " +
                     "or, only behind a TLS-terminating proxy on a private network, set Https:AllowPlainHttpBeyondLoopback=true.");

@@ -118,7 +118,7 @@ internal sealed class HttpsOptionsValidator(HttpListenAddresses addresses, TimeP
             }
         }
 
-        foreach (var error in HttpEndpointPolicy.Check(addresses.Urls, options))
+        foreach (var error in HttpEndpointPolicy.Check(addresses.Urls, options, addresses.KestrelCertificate))
         {
             errors.AddError(error);
         }

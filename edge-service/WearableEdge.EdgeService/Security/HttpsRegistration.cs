@@ -57,7 +57,7 @@ public static class HttpsRegistration
         app.UseWhen(ArrivedBeyondLoopbackInPlain, branch => branch.Use(async (context, next) =>
         {
             var https = context.RequestServices.GetRequiredService<IOptions<HttpsOptions>>().Value;
-            if (https.Enabled && HttpsPort(context) is { } port)
+            if ((https.Enabled || context.RequestServices.GetRequiredService<HttpListenAddresses>().KestrelCertificate) && HttpsPort(context) is { } port)
             {
                 var request = context.Request;
                 context.Response.StatusCode = StatusCodes.Status308PermanentRedirect;

@@ -13,6 +13,11 @@ public sealed record PermissionCorrection(string Path, string OldMode, string Ne
 /// </summary>
 public static class DataDirectoryAccess
 {
+    /// <summary>Folder of the Data Protection keys inside the data folder (see Auth/AuthRegistration.cs).</summary>
+    public const string KeysFolderName = "keys";
+
+    private const string StoreFilePattern = "wearable-edge.db*";
+
     private const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode OtherUsers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
@@ -32,8 +37,10 @@ public static class DataDirectoryAccess
     }
 
     /// <summary>
-    /// Takes group and other permissions off <paramref name="directory"/> and everything under it
-    /// (symbolic links are not followed). Answers what it changed, for a warning.
+    /// Takes group and other permissions off <paramref name="directory"/>, the store's files in it
+    /// (<c>wearable-edge.db</c> and its <c>-wal</c>/<c>-shm</c>/<c>-journal</c>), and the Data Protection
+    /// <c>keys</c> folder with its files. Nothing else is touched: the folder may have been pointed at
+    /// a place holding other files. Symbolic links are not followed. Answers what it changed, for a warning.
     /// </summary>
     public static IReadOnlyList<PermissionCorrection> Restrict(string directory)
     {
@@ -44,25 +51,25 @@ public static class DataDirectoryAccess
             return corrections;
         }
 
-        var pending = new Stack<DirectoryInfo>();
-        pending.Push(new DirectoryInfo(Path.GetFullPath(directory)));
-        while (pending.TryPop(out var folder))
+        var folder = new DirectoryInfo(Path.GetFullPath(directory));
+        Narrow(folder, FolderMode, corrections);
+        foreach (var file in folder.EnumerateFiles(StoreFilePattern))
         {
-            Narrow(folder, FolderMode, corrections);
-            foreach (var entry in folder.EnumerateFileSystemInfos())
+            if (file.LinkTarget is null)
             {
-                if (entry.LinkTarget is not null)
-                {
-                    continue;
-                }
+                Narrow(file, FileMode, corrections);
+            }
+        }
 
-                if (entry is DirectoryInfo child)
+        var keys = new DirectoryInfo(Path.Combine(folder.FullName, KeysFolderName));
+        if (keys.Exists && keys.LinkTarget is null)
+        {
+            Narrow(keys, FolderMode, corrections);
+            foreach (var file in keys.EnumerateFiles())
+            {
+                if (file.LinkTarget is null)
                 {
-                    pending.Push(child);
-                }
-                else
-                {
-                    Narrow(entry, FileMode, corrections);
+                    Narrow(file, FileMode, corrections);
                 }
             }
         }

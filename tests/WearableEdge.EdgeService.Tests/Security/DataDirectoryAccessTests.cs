@@ -49,6 +49,24 @@ public sealed class DataDirectoryAccessTests : IDisposable
     }
 
     [Fact]
+    public void Restrict_FolderHoldingOtherFiles_LeavesThemAlone()
+    {
+        SkipOnWindows();
+        var data = Path.Combine(_folder.Path, "data");
+        var other = Path.Combine(data, "notes", "readme.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(other)!);
+        File.WriteAllText(other, "");
+        File.SetUnixFileMode(other, Mode644);
+        File.SetUnixFileMode(Path.GetDirectoryName(other)!, Mode755);
+
+        DataDirectoryAccess.Restrict(data);
+
+        Assert.Equal(Mode644, File.GetUnixFileMode(other));
+        Assert.Equal(Mode755, File.GetUnixFileMode(Path.GetDirectoryName(other)!));
+        Assert.Equal(Mode700, File.GetUnixFileMode(data));
+    }
+
+    [Fact]
     public void Create_MissingFolder_IsOwnerOnly()
     {
         SkipOnWindows();

@@ -49,6 +49,12 @@ public sealed class HttpEndpointPolicyTests
     }
 
     [Fact]
+    public void Check_HttpsWithKestrelDefaultCertificate_IsAllowedWithPlainHttpBeside()
+    {
+        Assert.Empty(HttpEndpointPolicy.Check(["https://0.0.0.0:8443", "http://0.0.0.0:8080"], NoCertificate, kestrelCertificate: true));
+    }
+
+    [Fact]
     public void Check_HttpsWithoutCertificate_IsErrorNamingCertificatePath()
     {
         var error = Assert.Single(HttpEndpointPolicy.Check(["https://127.0.0.1:5443"], NoCertificate));
