@@ -154,6 +154,9 @@ start=$SECONDS
 restore_options=()
 if [[ -n ${CI:-} || ${WEARABLEEDGE_LOCKED_RESTORE:-} == true ]]; then
   restore_options+=(--locked-mode)
+  # Also every restore a test runs (a publish for linux-x64, for example): Directory.Build.props
+  # turns RestoreLockedMode on when this is set.
+  export WEARABLEEDGE_LOCKED_RESTORE=true
 fi
 log "restoring $solution ${restore_options[*]:-}"
 dotnet restore "$solution" "${restore_options[@]}" -nologo ||

@@ -191,6 +191,8 @@ public sealed class EdgeDatabase
         }
         finally
         {
+            // The session keys folder too, before Data Protection creates it with the default mode.
+            DataDirectoryAccess.Create(System.IO.Path.Combine(folder, DataDirectoryAccess.KeysFolderName));
             DataDirectoryAccess.Restrict(folder);
         }
     }

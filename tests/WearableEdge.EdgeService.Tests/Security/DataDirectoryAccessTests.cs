@@ -87,6 +87,7 @@ public sealed class DataDirectoryAccessTests : IDisposable
         await database.MigrateAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(Mode700, File.GetUnixFileMode(data));
+        Assert.Equal(Mode700, File.GetUnixFileMode(Path.Combine(data, DataDirectoryAccess.KeysFolderName)));
         Assert.All(Directory.GetFiles(data), file => Assert.Equal(Mode600, File.GetUnixFileMode(file)));
         Assert.Contains(Directory.GetFiles(data), file => file.EndsWith("wearable-edge.db", StringComparison.Ordinal));
         Assert.Empty(database.PermissionCorrections);
