@@ -4,7 +4,9 @@
 # once in Release, runs every test project and prints, as the very last line,
 #   N passed, N failed[, N skipped]
 # Exits non-zero when anything failed, including a build error, a crashed test host or a test
-# project that produced no results.
+# project that produced no results. The package vulnerability audit (tests/audit-packages.sh,
+# docs/security.md) counts as one more result; in CI (CI set) the restore is locked to the
+# committed packages.lock.json files.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
