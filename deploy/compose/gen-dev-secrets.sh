@@ -6,6 +6,7 @@
 #   secrets/mosquitto/passwd            Mosquitto password file: gateway, nurse-app, healthcheck
 #   secrets/mosquitto/*.password        the plain passwords, for the clients that need them
 #   secrets/site.key                    the site key that pseudonymizes patient ids (32 random bytes, hex)
+#   secrets/edge-admin.password         the edge service's first admin password (Auth:BootstrapAdmin)
 # Existing files are kept (run with --force to replace them). With --write-env, a .env is written
 # from .env.example with random passwords and token, unless .env exists.
 #
@@ -21,7 +22,7 @@ for arg in "$@"; do
   case "$arg" in
     --force) force=true ;;
     --write-env) write_env=true ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -97,6 +98,11 @@ if need secrets/site.key; then
   echo "created secrets/site.key (keep a backup: pseudonyms upstream depend on it)"
 fi
 
+if need secrets/edge-admin.password; then
+  random 16 > secrets/edge-admin.password
+  echo "created secrets/edge-admin.password (the edge service's first admin; sign in, then change it)"
+fi
+
 if $write_env && [ ! -f .env ]; then
   sed -e "s/^INFLUXDB_ADMIN_PASSWORD=CHANGE-ME/INFLUXDB_ADMIN_PASSWORD=$(random 16)/" \
       -e "s/^INFLUXDB_TOKEN=CHANGE-ME/INFLUXDB_TOKEN=$(random 32)/" \
@@ -107,7 +113,7 @@ if $write_env && [ ! -f .env ]; then
 fi
 
 # Readable inside the containers (their users are not this host's user); the 0700 folder guards them here.
-chmod 0644 secrets/tls/*.crt secrets/tls/mosquitto.key secrets/tls/edge.key secrets/mosquitto/* secrets/site.key
+chmod 0644 secrets/tls/*.crt secrets/tls/mosquitto.key secrets/tls/edge.key secrets/mosquitto/* secrets/site.key secrets/edge-admin.password
 chmod 0600 secrets/tls/ca.key
 if [ -f .env ] && grep -q '=CHANGE-ME' .env; then
   echo "warning: .env still has CHANGE-ME values; set them (or delete .env and run again with --write-env)" >&2
