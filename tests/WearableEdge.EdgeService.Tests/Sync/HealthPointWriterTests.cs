@@ -127,17 +127,22 @@ public sealed class HealthPointWriterTests : IDisposable
     }
 
     [Fact]
-    public async Task Execute_OneMinutePasses_WritesOnePoint()
+    public async Task Execute_MinutesPass_WritesOnePointPerTickWithRisingMinuteTimestamps()
     {
         var (writer, _) = await CreateAsync();
-        var ct = TestContext.Current.CancellationToken;
-        await writer.StartAsync(ct);
+        await writer.StartAsync(TestContext.Current.CancellationToken);
         try
         {
             Assert.Empty(_writer.Batches);
-            _time.Advance(HealthPointWriter.Interval);
-            var batch = await _writer.Written.Task.WaitAsync(TimeSpan.FromSeconds(10), ct);
-            Assert.StartsWith("edge_health,gateway=gw-1 outbox_entries=0i,", Assert.Single(batch), StringComparison.Ordinal);
+
+            // ExecuteAsync starts on a pool thread: keep advancing until its timer has ticked twice.
+            await Polling.WaitUntilAsync(() => _writer.Batches.Count >= 2, "two edge_health writes", () => _time.Advance(HealthPointWriter.Interval));
+
+            var lines = _writer.Batches.Take(2).Select(batch => Assert.Single(batch)).ToList();
+            Assert.All(lines, line => Assert.StartsWith("edge_health,gateway=gw-1 outbox_entries=0i,", line, StringComparison.Ordinal));
+            var stamps = lines.Select(line => long.Parse(line.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.True(stamps[1] > stamps[0], "the second point stands for a later minute");
+            Assert.All(stamps, stamp => Assert.Equal(0, stamp % 60_000));
         }
         finally
         {
@@ -152,9 +157,7 @@ public sealed class HealthPointWriterTests : IDisposable
 
         public bool FailAlways { get; set; }
 
-        public List<IReadOnlyList<string>> Batches { get; } = [];
-
-        public TaskCompletionSource<IReadOnlyList<string>> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public System.Collections.Concurrent.ConcurrentQueue<IReadOnlyList<string>> Batches { get; } = new();
 
         public Task WriteLinesAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
         {
@@ -164,8 +167,7 @@ public sealed class HealthPointWriterTests : IDisposable
                 throw new HttpRequestException("store unreachable");
             }
 
-            Batches.Add([.. lines]);
-            Written.TrySetResult(lines);
+            Batches.Enqueue([.. lines]);
             return Task.CompletedTask;
         }
     }
