@@ -95,6 +95,42 @@ public sealed partial class ComposeStackTests
     }
 
     [Fact]
+    public void Dockerfile_BuildStage_CopiesEveryProjectTheServiceBuildsFrom()
+    {
+        var root = RepositoryRoot();
+        var instructions = DockerInstructions(Read("Dockerfile"));
+        var buildStage = instructions.TakeWhile(i => i.Keyword != "FROM" || i == instructions.First(j => j.Keyword == "FROM")).ToList();
+        var copied = buildStage.Where(i => i.Keyword == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal))
+            .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1])
+            .Select(source => source.TrimEnd('/'))
+            .ToList();
+        var ignored = Read("Dockerfile.dockerignore").Split('\n').Select(l => l.Trim().TrimEnd('/'))
+            .Where(l => l.Length > 0 && !l.StartsWith('#') && !l.Contains('*', StringComparison.Ordinal)).ToList();
+
+        var projects = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([Path.Combine(root, "edge-service", "WearableEdge.EdgeService", "WearableEdge.EdgeService.csproj")]);
+        while (pending.TryPop(out var project))
+        {
+            if (!projects.Add(Path.GetRelativePath(root, project).Replace('\\', '/')))
+            {
+                continue;
+            }
+
+            foreach (Match reference in ProjectReferenceInclude().Matches(File.ReadAllText(project)))
+            {
+                pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, reference.Groups[1].Value.Replace('\\', '/'))));
+            }
+        }
+
+        Assert.Contains("device-sim/WearableEdge.DeviceSim/WearableEdge.DeviceSim.csproj", projects);
+        foreach (var needed in projects.Concat(["global.json", "Directory.Build.props", "Directory.Packages.props", "BannedSymbols.txt"]))
+        {
+            Assert.True(copied.Any(source => needed == source || needed.StartsWith(source + "/", StringComparison.Ordinal)), $"the build stage does not COPY {needed}");
+            Assert.False(ignored.Any(pattern => needed == pattern || needed.StartsWith(pattern + "/", StringComparison.Ordinal)), $"Dockerfile.dockerignore leaves out {needed}");
+        }
+    }
+
+    [Fact]
     public void ComposeFile_EdgeServiceEnvironment_NamesOnlyRealConfigurationKeys()
     {
         var environment = ServiceEnvironment(Read("docker-compose.yml"), "edge-service");
@@ -378,6 +414,9 @@ public sealed partial class ComposeStackTests
 
     [GeneratedRegex("tag: \"([^\"]+)\"")]
     private static partial Regex TagValuesCall();
+
+    [GeneratedRegex("<ProjectReference Include=\"([^\"]+)\"")]
+    private static partial Regex ProjectReferenceInclude();
 
     [GeneratedRegex(@"\$\{(\w+)(:\w+)?\}")]
     private static partial Regex VariableReference();
