@@ -109,6 +109,10 @@ public static class EdgeServiceRegistration
             var sync = sp.GetRequiredService<IOptions<SyncOptions>>().Value;
             return new OutboxDispatchSettings(sync.BatchSize, sync.PollInterval, sync.InitialBackoff, sync.MaxBackoff);
         });
+
+        // The gateway's own sync health (edge_health, once a minute) for the Grafana dashboard.
+        services.AddSingleton<ITimeSeriesLineWriter>(sp => sp.GetRequiredService<TimeSeriesTarget>());
+        services.AddHostedService(sp => ActivatorUtilities.CreateInstance<HealthPointWriter>(sp, Environment.MachineName));
         return services;
     }
 

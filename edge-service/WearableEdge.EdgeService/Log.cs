@@ -56,6 +56,12 @@ internal static partial class Log
     [LoggerMessage(1053, LogLevel.Information, "Time-series sync is idle: no Sync:Url is configured; alerts stay in the local store")]
     public static partial void SyncIdle(ILogger logger);
 
+    [LoggerMessage(1090, LogLevel.Warning, "Health point: {Count} edge_health points could not be written ({ErrorKind}); kept for the next minute")]
+    public static partial void HealthPointFailed(ILogger logger, int count, string errorKind);
+
+    [LoggerMessage(1091, LogLevel.Warning, "Health point: the local store could not be read; no edge_health point this minute")]
+    public static partial void HealthPointSkipped(ILogger logger, Exception exception);
+
     [LoggerMessage(1060, LogLevel.Information, "Local store ready at {Path} (schema version {Version})")]
     public static partial void StoreReady(ILogger logger, string path, int version);
 

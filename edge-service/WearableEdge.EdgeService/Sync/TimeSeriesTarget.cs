@@ -14,7 +14,7 @@ namespace WearableEdge.EdgeService.Sync;
 /// <c>WriteApiAsync</c> (never the batching <c>WriteApi</c>, which loses points on dispose; FACTS.md),
 /// gzip on, one request per outbox batch. A batch counts as delivered only when the write returned.
 /// </summary>
-public sealed class TimeSeriesTarget : IOutboxTarget, IDisposable
+public sealed class TimeSeriesTarget : IOutboxTarget, ITimeSeriesLineWriter, IDisposable
 {
     public const string TargetName = "tsdb";
 
@@ -54,6 +54,13 @@ public sealed class TimeSeriesTarget : IOutboxTarget, IDisposable
     {
         var lines = entries.Select(ToLine).ToList();
         await _client.GetWriteApiAsync().WriteRecordsAsync(lines, WritePrecision.Ms, _options.Bucket, _options.Org, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes ready-made lines (the <c>edge_health</c> points) with the same client, bucket and org as the outbox entries.</summary>
+    public async Task WriteLinesAsync(IReadOnlyList<string> lines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        await _client.GetWriteApiAsync().WriteRecordsAsync([.. lines], WritePrecision.Ms, _options.Bucket, _options.Org, cancellationToken).ConfigureAwait(false);
     }
 
     public DeliveryFailure Classify(Exception exception) => exception switch
