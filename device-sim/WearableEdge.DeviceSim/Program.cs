@@ -37,6 +37,11 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     // Ctrl+C or SIGTERM: RunAsync has already disconnected cleanly; this is a normal exit.
 }
+catch (WearableEdge.DeviceSim.Publishing.BrokerRefusedException refused)
+{
+    await Console.Error.WriteLineAsync($"error: {refused.Message}");
+    return 3;
+}
 
 Console.WriteLine($"Published {simulator.MessagesPublished} messages from device time {simulator.DeviceStart:O}.");
 return 0;

@@ -5,8 +5,33 @@ namespace WearableEdge.DeviceSim;
 /// <summary>What a <see cref="WardSimulator"/> simulates and where it publishes.</summary>
 public sealed record SimulationOptions
 {
-    /// <summary>MQTT broker, <c>mqtt://host:port</c> (port defaults to 1883). Required.</summary>
+    /// <summary>
+    /// MQTT broker, <c>mqtt://host:port</c> (port defaults to 1883) or over TLS
+    /// <c>mqtts://host:port</c> (port defaults to 8883). Required.
+    /// </summary>
     public required Uri Broker { get; init; }
+
+    /// <summary>With <c>mqtts://</c>: PEM file of the CA the broker's certificate must chain to (only these roots are trusted); null (default) uses the system trust store.</summary>
+    public string? CaFile { get; init; }
+
+    /// <summary>With <c>mqtts://</c>: optional PEM client certificate (mutual TLS); needs <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; init; }
+
+    /// <summary>PEM private key of <see cref="ClientCertificateFile"/>.</summary>
+    public string? ClientKeyFile { get; init; }
+
+    /// <summary>MQTT user name; null (default) connects anonymously.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>
+    /// File whose first line is the password of <see cref="Username"/>. Null (default): the
+    /// environment variable <c>WEARABLEEDGE_MQTT_PASSWORD</c>, if set. Never a command-line value,
+    /// which other users of the machine could read in the process list.
+    /// </summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>True for <c>mqtts://</c> (also <c>ssl://</c>).</summary>
+    internal bool UseTls => Broker?.Scheme is "mqtts" or "ssl";
 
     /// <summary>Number of virtual patients, <c>patient-001</c> … with devices <c>dev-001</c> …; 1–9999, default 8.</summary>
     public int Patients { get; init; } = 8;
@@ -42,9 +67,28 @@ public sealed record SimulationOptions
     internal IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Broker is null || Broker.Scheme != "mqtt" || string.IsNullOrEmpty(Broker.Host))
+        if (Broker is null || Broker.Scheme is not ("mqtt" or "mqtts" or "ssl") || string.IsNullOrEmpty(Broker.Host))
         {
-            problems.Add($"{nameof(Broker)} must be mqtt://host:port, not '{Broker}'.");
+            problems.Add($"{nameof(Broker)} must be mqtt://host:port or mqtts://host:port, not '{Broker}'.");
+        }
+
+        var tlsFiles = new[] { (nameof(CaFile), CaFile), (nameof(ClientCertificateFile), ClientCertificateFile), (nameof(ClientKeyFile), ClientKeyFile) }
+            .Where(f => !string.IsNullOrWhiteSpace(f.Item2))
+            .Select(f => f.Item1)
+            .ToList();
+        if (tlsFiles.Count > 0 && !UseTls)
+        {
+            problems.Add($"{string.Join(", ", tlsFiles)} need a TLS broker (mqtts://host:port).");
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientCertificateFile) != string.IsNullOrWhiteSpace(ClientKeyFile))
+        {
+            problems.Add($"{nameof(ClientCertificateFile)} and {nameof(ClientKeyFile)} go together.");
+        }
+
+        if (!string.IsNullOrWhiteSpace(PasswordFile) && string.IsNullOrWhiteSpace(Username))
+        {
+            problems.Add($"{nameof(PasswordFile)} needs a {nameof(Username)}.");
         }
 
         if (Patients is < 1 or > Ward.MaxPatients)

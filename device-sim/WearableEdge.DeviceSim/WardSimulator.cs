@@ -26,7 +26,7 @@ public sealed class WardSimulator
     /// <param name="timeProvider">Wall clock for pacing, delays and the default device start.</param>
     /// <exception cref="ArgumentException">The options are unusable; the message names each problem.</exception>
     public WardSimulator(SimulationOptions options, TimeProvider timeProvider)
-        : this(options, timeProvider, static (o, t) => new MqttMessageSink(o.Broker, o.ClientId, t))
+        : this(options, timeProvider, static (o, t) => new MqttMessageSink(o, t))
     {
     }
 

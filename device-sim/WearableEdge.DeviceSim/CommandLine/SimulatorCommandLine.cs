@@ -16,7 +16,15 @@ internal static class SimulatorCommandLine
         vitals at 1 Hz, motion at 50 Hz, device status every 60 s (device time).
 
         Options:
-          --broker URL           MQTT broker, mqtt://host:port (default mqtt://127.0.0.1:1883)
+          --broker URL           MQTT broker, mqtt://host:port (default mqtt://127.0.0.1:1883),
+                                 or mqtts://host:port for TLS (port 8883 by default)
+          --ca-file PATH         with mqtts: PEM CA the broker's certificate must chain to
+                                 (default: the system trust store); a mismatch refuses the connection
+          --cert PATH            with mqtts: PEM client certificate (mutual TLS); needs --key
+          --key PATH             PEM private key of --cert
+          --username NAME        MQTT user name (default: anonymous)
+          --password-file PATH   file whose first line is the password (default: the
+                                 WEARABLEEDGE_MQTT_PASSWORD environment variable)
           --patients N           patients patient-001 … wearing dev-001 … (default 8; 1–9999)
           --seed N               seed of every random draw; same seed, options and start = same payloads (default 42)
           --speed F              device seconds per wall-clock second (default 1), e.g. 60
@@ -36,7 +44,8 @@ internal static class SimulatorCommandLine
           --device-start TIME    device time of the start, ISO 8601 (default: now)
           -h, --help             print this help
 
-        Durations: 500ms, 90s, 10m, 2h, 1h30m. Exit codes: 0 done, 2 bad arguments.
+        Durations: 500ms, 90s, 10m, 2h, 1h30m. Exit codes: 0 done, 2 bad arguments,
+        3 the broker refused the connection (TLS verification or credentials).
 
         """;
 
@@ -44,6 +53,7 @@ internal static class SimulatorCommandLine
     [
         "--broker", "--patients", "--seed", "--speed", "--duration", "--event", "--scenario",
         "--ground-truth", "--vitals-batch", "--client-id", "--device-start",
+        "--ca-file", "--cert", "--key", "--username", "--password-file",
     ];
 
     public static CommandLineResult Parse(IReadOnlyList<string> args)
@@ -86,15 +96,35 @@ internal static class SimulatorCommandLine
             switch (name)
             {
                 case "--broker":
-                    if (Uri.TryCreate(value, UriKind.Absolute, out var broker) && broker.Scheme == "mqtt" && broker.Host.Length > 0)
+                    if (Uri.TryCreate(value, UriKind.Absolute, out var broker) && broker.Scheme is "mqtt" or "mqtts" && broker.Host.Length > 0)
                     {
                         options = options with { Broker = broker };
                     }
                     else
                     {
-                        error = $"--broker must be mqtt://host:port, not '{value}'.";
+                        error = $"--broker must be mqtt://host:port or mqtts://host:port, not '{value}'.";
                     }
 
+                    break;
+                case "--ca-file":
+                    options = options with { CaFile = value };
+                    error = FileError(name, value);
+                    break;
+                case "--cert":
+                    options = options with { ClientCertificateFile = value };
+                    error = FileError(name, value);
+                    break;
+                case "--key":
+                    options = options with { ClientKeyFile = value };
+                    error = FileError(name, value);
+                    break;
+                case "--password-file":
+                    options = options with { PasswordFile = value };
+                    error = FileError(name, value);
+                    break;
+                case "--username":
+                    options = options with { Username = value };
+                    error = string.IsNullOrWhiteSpace(value) ? "--username must not be empty." : null;
                     break;
                 case "--patients":
                     error = ParseInt(name, value, 1, Ward.MaxPatients, out var patients);
@@ -184,12 +214,33 @@ internal static class SimulatorCommandLine
             }
         }
 
+        if (options.CaFile is not null || options.ClientCertificateFile is not null || options.ClientKeyFile is not null)
+        {
+            if (!options.UseTls)
+            {
+                return Fail("--ca-file, --cert and --key need a TLS broker: --broker mqtts://host:port.");
+            }
+        }
+
+        if ((options.ClientCertificateFile is null) != (options.ClientKeyFile is null))
+        {
+            return Fail("--cert and --key go together.");
+        }
+
+        if (options.PasswordFile is not null && options.Username is null)
+        {
+            return Fail("--password-file needs --username.");
+        }
+
         options = options with { Events = events.Select(e => e.Event).ToList() };
         var problems = options.Problems();
         return problems.Count == 0 ? new CommandLineResult(options) : Fail(string.Join(" ", problems));
     }
 
     private static CommandLineResult Fail(string error) => new(null, Error: error);
+
+    private static string? FileError(string name, string path) =>
+        File.Exists(path) ? null : $"{name}: no such file '{path}'.";
 
     private static (string Name, string? Value) Split(string arg)
     {

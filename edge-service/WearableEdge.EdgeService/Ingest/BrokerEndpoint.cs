@@ -8,17 +8,31 @@ namespace WearableEdge.EdgeService.Ingest;
 /// <param name="IsEmbedded">True when the service runs the broker itself.</param>
 public sealed record BrokerEndpoint(string Host, int Port, bool IsEmbedded)
 {
-    public Uri Uri => new($"mqtt://{Host}:{Port}");
+    /// <summary>Default port of MQTT over TCP (IANA).</summary>
+    public const int DefaultPort = 1883;
 
-    public override string ToString() => $"{(IsEmbedded ? "embedded " : "")}mqtt://{Host}:{Port}";
+    /// <summary>Default port of MQTT over TLS (IANA).</summary>
+    public const int DefaultTlsPort = 8883;
 
-    /// <summary>Parses <c>mqtt://host[:port]</c> (also <c>tcp://</c>); the port defaults to 1883.</summary>
+    /// <summary>True for <c>mqtts://</c>: the connection is TLS and the broker's certificate is verified.</summary>
+    public bool UseTls { get; init; }
+
+    public Uri Uri => new($"{Scheme}://{Host}:{Port}");
+
+    public override string ToString() => $"{(IsEmbedded ? "embedded " : "")}{Scheme}://{Host}:{Port}";
+
+    private string Scheme => UseTls ? "mqtts" : "mqtt";
+
+    /// <summary>
+    /// Parses <c>mqtt://host[:port]</c> (also <c>tcp://</c>; port 1883 by default) or
+    /// <c>mqtts://host[:port]</c> (also <c>ssl://</c>; TLS, port 8883 by default).
+    /// </summary>
     public static bool TryParse(string url, [NotNullWhen(true)] out BrokerEndpoint? endpoint, out string error)
     {
         endpoint = null;
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "tcp"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("mqtt" or "tcp" or "mqtts" or "ssl"))
         {
-            error = $"'{url}' is not a broker URL of the form mqtt://host:port.";
+            error = $"'{url}' is not a broker URL of the form mqtt://host:port or mqtts://host:port.";
             return false;
         }
 
@@ -28,7 +42,9 @@ public sealed record BrokerEndpoint(string Host, int Port, bool IsEmbedded)
             return false;
         }
 
-        endpoint = new BrokerEndpoint(uri.Host, uri.IsDefaultPort || uri.Port < 0 ? 1883 : uri.Port, IsEmbedded: false);
+        var useTls = uri.Scheme is "mqtts" or "ssl";
+        var port = uri.IsDefaultPort || uri.Port < 0 ? (useTls ? DefaultTlsPort : DefaultPort) : uri.Port;
+        endpoint = new BrokerEndpoint(uri.Host, port, IsEmbedded: false) { UseTls = useTls };
         error = "";
         return true;
     }

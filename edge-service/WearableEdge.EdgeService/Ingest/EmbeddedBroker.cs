@@ -9,6 +9,10 @@ namespace WearableEdge.EdgeService.Ingest;
 /// <summary>
 /// The in-process MQTTnet broker used when no external broker is configured, so the service runs
 /// with no set-up. Binds to <see cref="MqttOptions.EmbeddedBindAddress"/> (loopback by default).
+/// With <see cref="MqttOptions.Username"/> and a password configured, it accepts only clients
+/// that give them; beyond loopback the options validator makes that configuration mandatory, so
+/// the broker never serves anonymous clients on the network. It has no TLS and no ACL: for
+/// wearables on a ward network use Mosquitto with deploy/mosquitto (docs/mqtt-security.md).
 /// </summary>
 internal sealed class EmbeddedBroker(
     BrokerEndpoint endpoint,
@@ -35,6 +39,21 @@ internal sealed class EmbeddedBroker(
             .WithPendingMessagesOverflowStrategy(MqttPendingMessagesOverflowStrategy.DropOldestQueuedMessage)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
+        if (MqttClientSecurity.HasCredentials(options.Value))
+        {
+            var credentials = new EmbeddedBrokerCredentials(options.Value.Username!, MqttClientSecurity.ResolvePassword(options.Value)!);
+            _server.ValidatingConnectionAsync += e =>
+            {
+                if (!credentials.Accepts(e.UserName, e.Password))
+                {
+                    e.ReasonCode = MQTTnet.Protocol.MqttConnectReasonCode.BadUserNameOrPassword;
+                    metrics.Sample("broker-client-refused");
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+
         _server.QueuedApplicationMessageOverwrittenAsync += e =>
         {
             metrics.Sample("broker-queue-overflow");
@@ -90,5 +109,22 @@ internal sealed class EmbeddedBroker(
 
         var host = options.EmbeddedBindAddress is "0.0.0.0" ? "127.0.0.1" : options.EmbeddedBindAddress;
         return new BrokerEndpoint(host, port, IsEmbedded: true);
+    }
+}
+
+/// <summary>The one account the embedded broker accepts; compares in constant time.</summary>
+internal sealed class EmbeddedBrokerCredentials(string username, string password)
+{
+    private readonly byte[] _username = System.Text.Encoding.UTF8.GetBytes(username);
+    private readonly byte[] _password = System.Text.Encoding.UTF8.GetBytes(password);
+
+    public bool Accepts(string? username, string? password)
+    {
+        // Both comparisons always run, so the timing does not tell which one failed.
+        var userMatches = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(username ?? ""), _username);
+        var passwordMatches = System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(password ?? ""), _password);
+        return userMatches & passwordMatches;
     }
 }

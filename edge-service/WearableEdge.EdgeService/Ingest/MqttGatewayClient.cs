@@ -139,12 +139,7 @@ public sealed class MqttGatewayClient : BackgroundService
             .WithSessionExpiryInterval((uint)_options.SessionExpiry.TotalSeconds)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
             .WithTimeout(TimeSpan.FromSeconds(10));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
-        }
-
-        var options = builder.Build();
+        var options = MqttClientSecurity.Apply(builder, _endpoint, _options).Build();
 
         // MQTTnet's default 8 KiB socket buffers let Linux TCP stall on loopback under load: the
         // advertised window drops below one segment and the broker stops sending (measured with

@@ -8,19 +8,43 @@ public sealed class MqttOptions
     public const string SectionName = "Mqtt";
 
     /// <summary>
-    /// External broker as <c>mqtt://host:port</c> (port defaults to 1883). Empty (the default):
-    /// the service starts the embedded MQTTnet broker and connects to it.
+    /// External broker as <c>mqtt://host:port</c> (port defaults to 1883) or, over TLS,
+    /// <c>mqtts://host:port</c> (port defaults to 8883). Empty (the default): the service starts the
+    /// embedded MQTTnet broker and connects to it.
     /// </summary>
     public string? BrokerUrl { get; set; }
+
+    /// <summary>
+    /// PEM file of the certificate authority (or authorities) the broker's certificate must chain
+    /// to, with <c>mqtts://</c> only. Set: only these roots are trusted, not the system store.
+    /// Empty (the default): the system trust store. Either way the server certificate and its host
+    /// name are verified and a failure refuses the connection; there is no switch to skip it.
+    /// </summary>
+    public string? CaFile { get; set; }
+
+    /// <summary>Optional PEM client certificate presented to the broker (mutual TLS), with <c>mqtts://</c> only; needs <see cref="ClientKeyFile"/>.</summary>
+    public string? ClientCertificateFile { get; set; }
+
+    /// <summary>PEM private key (unencrypted PKCS#8, PKCS#1 or SEC1) of <see cref="ClientCertificateFile"/>; keep it readable by the service user only.</summary>
+    public string? ClientKeyFile { get; set; }
 
     /// <summary>Fixed client id, so the broker keeps the persistent session across reconnects. Default <c>wearable-edge-gateway</c>.</summary>
     public string ClientId { get; set; } = "wearable-edge-gateway";
 
-    /// <summary>Optional user name for the broker.</summary>
+    /// <summary>
+    /// User name for the broker; empty (the default) connects anonymously. With the embedded
+    /// broker it is also the one account the broker accepts.
+    /// </summary>
     public string? Username { get; set; }
 
-    /// <summary>Optional password for the broker.</summary>
+    /// <summary>
+    /// Password for <see cref="Username"/>. A secret: give it through the environment
+    /// (<c>Mqtt__Password</c>), never in a committed configuration file; or use <see cref="PasswordFile"/>.
+    /// </summary>
     public string? Password { get; set; }
+
+    /// <summary>File whose first line is the password for <see cref="Username"/> (e.g. a systemd credential or a Docker secret). Not together with <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; set; }
 
     /// <summary>How long the broker keeps the session (and queues QoS 1 messages) while the service is away. Default 1 day.</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
@@ -31,7 +55,11 @@ public sealed class MqttOptions
     /// <summary>Longest delay between reconnect attempts. Default 30 s.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Address the embedded broker binds to. Default 127.0.0.1: only local clients.</summary>
+    /// <summary>
+    /// Address the embedded broker binds to. Default 127.0.0.1: only local clients. Any address
+    /// beyond loopback (e.g. 0.0.0.0) needs <see cref="Username"/> and a password: the broker then
+    /// refuses anonymous clients and every client must give those credentials.
+    /// </summary>
     public string EmbeddedBindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Port of the embedded broker, 0 for a free port chosen at start. Default 1883.</summary>
@@ -52,9 +80,15 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
     public ValidateOptionsResult Validate(string? name, MqttOptions options)
     {
         var errors = new ValidateOptionsResultBuilder();
-        if (!string.IsNullOrWhiteSpace(options.BrokerUrl) && !BrokerEndpoint.TryParse(options.BrokerUrl, out _, out var error))
+        BrokerEndpoint? external = null;
+        if (!string.IsNullOrWhiteSpace(options.BrokerUrl) && !BrokerEndpoint.TryParse(options.BrokerUrl, out external, out var error))
         {
             errors.AddError($"Mqtt:BrokerUrl: {error}");
+        }
+
+        foreach (var problem in MqttClientSecurity.Problems(options, external))
+        {
+            errors.AddError(problem);
         }
 
         if (string.IsNullOrWhiteSpace(options.ClientId) || options.ClientId.Length > 64)
@@ -72,9 +106,15 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             errors.AddError("Mqtt:ReconnectDelay must be positive and not above Mqtt:MaxReconnectDelay.");
         }
 
-        if (!System.Net.IPAddress.TryParse(options.EmbeddedBindAddress, out _))
+        if (!System.Net.IPAddress.TryParse(options.EmbeddedBindAddress, out var bindAddress))
         {
             errors.AddError($"Mqtt:EmbeddedBindAddress: '{options.EmbeddedBindAddress}' is not an IP address.");
+        }
+        else if (string.IsNullOrWhiteSpace(options.BrokerUrl) && !System.Net.IPAddress.IsLoopback(bindAddress) && !MqttClientSecurity.HasCredentials(options))
+        {
+            errors.AddError(
+                $"Mqtt:EmbeddedBindAddress is {options.EmbeddedBindAddress}, beyond loopback, so the embedded broker refuses anonymous clients: " +
+                "set Mqtt:Username and Mqtt:PasswordFile (or Mqtt:Password through the environment, Mqtt__Password), or bind to 127.0.0.1.");
         }
 
         if (options.EmbeddedPort is < 0 or > 65535)
