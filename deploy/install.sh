@@ -123,7 +123,7 @@ if [ -n "$ADMIN" ]; then
     status=$?
     set -e
     case $status in
-      0) echo "created; password in $PASSWORD_FILE (read it, sign in, change nothing else, then delete the file)" ;;
+      0) echo "created; password in $PASSWORD_FILE (read it, sign in, then delete the file)" ;;
       1) echo "user '$ADMIN' already exists; left as it is" ;;
       *) echo "install.sh: add-user failed (exit $status)" >&2; exit $status ;;
     esac
