@@ -140,6 +140,23 @@ public sealed class SystemdWatchdogTests
         Assert.StartsWith("store failed:", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task StageExitCode_AfterAStageLoopThrew_IsOneOtherwiseZero()
+    {
+        using var folder = new TestDataDirectory();
+        using var healthy = new ForeverStage();
+        await using var fine = Services(folder.Database(), healthy);
+        await healthy.StartAsync(TestContext.Current.CancellationToken);
+        await healthy.StopAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(0, StageExitCode.AfterStop(fine));
+
+        using var faulting = new FaultingStage();
+        await using var failed = Services(folder.Database(), new ForeverStage(), faulting);
+        await faulting.StartAsync(TestContext.Current.CancellationToken);
+        await Polling.WaitUntilAsync(() => faulting.ExecuteTask!.IsCompleted, "the stage loop ends");
+        Assert.Equal(StageExitCode.StageFailed, StageExitCode.AfterStop(failed));
+    }
+
     private static ServiceProvider Services(EdgeDatabase database, params IHostedService[] stages)
     {
         var services = new ServiceCollection();
