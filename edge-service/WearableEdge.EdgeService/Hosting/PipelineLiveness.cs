@@ -18,7 +18,11 @@ public interface IPipelineLiveness
 /// or fails is a fault a restart can clear; a broker that is down is not (the ingest loop reconnects
 /// by itself and /health reports it as degraded), so it does not stop the watchdog.
 /// </summary>
-/// <remarks>The hosted services are looked up at each check, not injected: the watchdog that asks is one of them.</remarks>
+/// <remarks>
+/// The hosted services are looked up at each check, not injected: the watchdog that asks is one of them.
+/// Microsoft.Data.Sqlite runs its async calls synchronously, so a store that hangs blocks the check
+/// itself; either way no <c>WATCHDOG=1</c> is sent and systemd restarts the service.
+/// </remarks>
 internal sealed class PipelineLiveness(IServiceProvider services, EdgeDatabase database, TimeProvider timeProvider)
     : IPipelineLiveness
 {

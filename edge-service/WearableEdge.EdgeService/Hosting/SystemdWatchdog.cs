@@ -21,6 +21,7 @@ public sealed class SystemdWatchdog : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<SystemdWatchdog> _logger;
     private readonly TimeSpan? _interval;
+    private long _pets;
 
     /// <param name="notifier">systemd's notify socket; null when not running under systemd.</param>
     /// <param name="liveness">Says whether the pipeline is alive.</param>
@@ -49,8 +50,6 @@ public sealed class SystemdWatchdog : BackgroundService
 
     /// <summary>Pets sent since start (for tests and diagnostics).</summary>
     public long Pets => Interlocked.Read(ref _pets);
-
-    private long _pets;
 
     /// <summary>
     /// The watchdog interval from systemd's variables: <c>WATCHDOG_USEC</c> in microseconds, for this
