@@ -10,6 +10,7 @@ using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Auth;
 using WearableEdge.EdgeService.Demo;
 using WearableEdge.EdgeService.Fhir;
+using WearableEdge.EdgeService.Hosting;
 using WearableEdge.EdgeService.Security;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
@@ -56,6 +57,7 @@ public static class EdgeServiceHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", level => level >= LogLevel.Warning);
 
         builder.Services.AddWearableEdge();
+        builder.Services.AddSystemdIntegration();
         builder.Services.AddEdgeAuth();
         builder.Services.AddDashboard();
         if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SyncOptions.SectionName}:{nameof(SyncOptions.Url)}"]))

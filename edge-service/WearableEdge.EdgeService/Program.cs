@@ -33,4 +33,4 @@ foreach (var address in app.ListeningAddresses())
 Console.WriteLine("Press Ctrl+C to stop.");
 await app.WaitForShutdownAsync();
 Console.WriteLine("WearableEdge stopped.");
-return 0;
+return WearableEdge.EdgeService.Hosting.StageExitCode.AfterStop(app.Services);
