@@ -35,8 +35,10 @@ internal static partial class Log
     [LoggerMessage(1030, LogLevel.Error, "Feature stage failed on one sample; the sample is dropped and counted")]
     public static partial void FeatureStageFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(1040, LogLevel.Warning, "Alert {AlertId} {Action}: priority {Priority}, rule {RuleId} {RuleVersion}, score {Score}")]
-    public static partial void AlertTransition(ILogger logger, string alertId, string action, string priority, string ruleId, string ruleVersion, double score);
+    // No score: for some rules the score is a vital sign (the SpO2 rule's is the SpO2 value), and
+    // vitals stay out of the logs like patient ids; the alert id leads to them in the local store.
+    [LoggerMessage(1040, LogLevel.Warning, "Alert {AlertId} {Action}: priority {Priority}, rule {RuleId} {RuleVersion}")]
+    public static partial void AlertTransition(ILogger logger, string alertId, string action, string priority, string ruleId, string ruleVersion);
 
     [LoggerMessage(1041, LogLevel.Error, "Could not store an alert transition; retrying")]
     public static partial void AlertStoreFailed(ILogger logger, Exception exception);

@@ -100,7 +100,7 @@ public sealed class AlertCommandService(AlertStore store, AlertLedger ledger, Ed
         open?.Tracker?.Apply(command, now, silenceFor);
         ledger.Stored(updated, open?.Tracker);
         metrics.AlertTransition(action);
-        Log.AlertTransition(logger, updated.Id, action, updated.Priority, updated.RuleId, updated.RuleVersion, updated.Score);
+        Log.AlertTransition(logger, updated.Id, action, updated.Priority, updated.RuleId, updated.RuleVersion);
         return new AlertCommandResult(AlertCommandOutcome.Done, updated);
     }
 

@@ -128,7 +128,7 @@ public sealed class AlertService(
         ledger.Stored(transition.Alert, tracker);
         metrics.AlertTransition(transition.Action);
         var alert = transition.Alert;
-        Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.RuleId, alert.RuleVersion, alert.Score);
+        Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.RuleId, alert.RuleVersion);
     }
 
     /// <summary>The stored form of one lifecycle decision; <paramref name="describe"/> gives the content for a priority (raise, escalate).</summary>

@@ -70,7 +70,7 @@ public sealed class ModelAlertService(
                 Committed(score, transition);
                 metrics.AlertTransition(transition.Action);
                 var alert = transition.Alert;
-                Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.ScoreSourceId, alert.ScoreSourceVersion, alert.Score);
+                Log.AlertTransition(logger, alert.Id, transition.Action, alert.Priority, alert.ScoreSourceId, alert.ScoreSourceVersion);
             }
         }
     }
