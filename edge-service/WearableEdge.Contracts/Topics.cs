@@ -16,11 +16,21 @@ public static class Topics
     public const string MotionStream = "motion";
     public const string DeviceStream = "device";
 
+    /// <summary>Open mHealth data points (one, or a JSON array of them); docs/contract.md "Other formats".</summary>
+    public const string OpenMHealthStream = "omh";
+
+    /// <summary>HL7 FHIR R4 vital-signs <c>Observation</c>s (one, or a <c>Bundle</c>); docs/contract.md "Other formats".</summary>
+    public const string FhirStream = "fhir";
+
     public static string Vitals(string patientId) => Wearable(patientId, VitalsStream);
 
     public static string Motion(string patientId) => Wearable(patientId, MotionStream);
 
     public static string Device(string patientId) => Wearable(patientId, DeviceStream);
+
+    public static string OpenMHealth(string patientId) => Wearable(patientId, OpenMHealthStream);
+
+    public static string Fhir(string patientId) => Wearable(patientId, FhirStream);
 
     /// <summary>Topic on which alerts for one patient are published (JSON, QoS 1).</summary>
     public static string Alerts(string patientId)
@@ -30,7 +40,7 @@ public static class Topics
     }
 
     /// <summary>
-    /// Splits <c>wearables/{patientId}/{stream}</c>. Returns false for any other shape, and for a
+    /// Splits <c>wearables/{patientId}/{stream}</c> (stream: vitals, motion, device, omh, fhir). Returns false for any other shape, and for a
     /// patient id that would not be a single topic level.
     /// </summary>
     public static bool TryParseWearableTopic(string topic, out string patientId, out WearableStream stream)
@@ -49,6 +59,8 @@ public static class Topics
             VitalsStream => WearableStream.Vitals,
             MotionStream => WearableStream.Motion,
             DeviceStream => WearableStream.Device,
+            OpenMHealthStream => WearableStream.OpenMHealth,
+            FhirStream => WearableStream.Fhir,
             _ => null,
         };
         if (parsed is null)
@@ -98,10 +110,16 @@ public static class Topics
     }
 }
 
-/// <summary>The three streams a wearable publishes.</summary>
+/// <summary>The streams a wearable publishes: the three of contract v1, and two standard formats.</summary>
 public enum WearableStream
 {
     Vitals,
     Motion,
     Device,
+
+    /// <summary>Open mHealth data points: vital signs or an acceleration batch.</summary>
+    OpenMHealth,
+
+    /// <summary>HL7 FHIR R4 vital-signs Observations.</summary>
+    Fhir,
 }

@@ -16,6 +16,12 @@ public static class RejectReason
     public const string MissingTimestamp = "missing-timestamp";
     public const string InvalidValue = "invalid-value";
     public const string EmptyBatch = "empty-batch";
+
+    /// <summary>A unit that cannot be converted to the canonical unit (Ingest/Formats/UcumUnits.cs).</summary>
+    public const string UnsupportedUnit = "unsupported-unit";
+
+    /// <summary>A FHIR Observation whose code is not one of the vital signs the gateway reads.</summary>
+    public const string UnsupportedCode = "unsupported-code";
     public const string InternalError = "internal-error";
 }
 
@@ -57,12 +63,20 @@ public static class PayloadDecoder
     {
         if (topic is null || !Topics.TryParseWearableTopic(topic, out var patientId, out var stream))
         {
-            return Reject(RejectReason.UnknownTopic, "topic is not wearables/{patientId}/{vitals|motion|device}");
+            return Reject(RejectReason.UnknownTopic, "topic is not wearables/{patientId}/{vitals|motion|device|omh|fhir}");
         }
 
         if (payload.Length > MaxPayloadBytes)
         {
             return Reject(RejectReason.TooLarge, $"payload of {payload.Length} bytes exceeds {MaxPayloadBytes}");
+        }
+
+        // Standard formats have their own decoders (Ingest/Formats), off the compact v1 path below.
+        if (stream is WearableStream.OpenMHealth or WearableStream.Fhir)
+        {
+            return stream == WearableStream.OpenMHealth
+                ? Formats.OpenMHealthDecoder.Decode(patientId, payload)
+                : Formats.FhirObservationDecoder.Decode(patientId, payload);
         }
 
         if (CheckSchemaVersion(payload) is { } rejected)
@@ -132,7 +146,7 @@ public static class PayloadDecoder
         return JsonSerializer.Deserialize(ref reader, typeInfo) ?? throw new JsonException("payload is null");
     }
 
-    private static DecodedPayload DecodeVitals(string patientId, VitalsBatch batch)
+    internal static DecodedPayload DecodeVitals(string patientId, VitalsBatch batch)
     {
         if (string.IsNullOrWhiteSpace(batch.DeviceId))
         {
@@ -195,7 +209,7 @@ public static class PayloadDecoder
     private static bool Outside(double? value, double min, double max) =>
         value is { } x && (!double.IsFinite(x) || x < min || x > max);
 
-    private static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
+    internal static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
     {
         if (string.IsNullOrWhiteSpace(batch.DeviceId))
         {
