@@ -234,8 +234,16 @@ public static class OpenMHealthDecoder
             return false;
         }
 
-        value = e.GetString()!;
-        return true;
+        try
+        {
+            value = e.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // The JSON reader checks structure, not that a string is valid UTF-8: a bad string is no value.
+            return false;
+        }
     }
 
     private static DecodedPayload.Rejected Reject(string reason, string detail) => new(reason, detail);
