@@ -145,4 +145,16 @@ public sealed class OpenMHealthDecoderTests
 
         Assert.Equal(RejectReason.InvalidValue, Assert.IsType<DecodedPayload.Rejected>(Decode(array)).Reason);
     }
+
+    [Fact]
+    public void Decode_TimeInterval_UsesItsStart()
+    {
+        var node = JsonNode.Parse(ContractExamples.Json("#### Open mHealth heart-rate 2.0"))!;
+        node["body"]!["effective_time_frame"] = new JsonObject
+        {
+            ["time_interval"] = new JsonObject { ["start_date_time"] = "2026-11-25T09:00:00+01:00", ["end_date_time"] = "2026-11-25T09:01:00+01:00" },
+        };
+
+        Assert.Equal(At, Assert.Single(DecodeVitals(node.ToJsonString()).Samples).DeviceTime);
+    }
 }
