@@ -25,6 +25,14 @@ public sealed record PatientSnapshot
 
     /// <summary>One-minute summaries, oldest first, covering at most <see cref="PatientBoard.TrendSpan"/> of device time.</summary>
     public IReadOnlyList<MinuteSummary> Minutes { get; init; } = [];
+
+    /// <summary>MQTT messages of this patient accepted, on any stream.</summary>
+    public long MessagesAccepted { get; init; }
+
+    /// <summary>MQTT messages on this patient's topics rejected, by reason (the reasons of <c>RejectReason</c>).</summary>
+    public IReadOnlyDictionary<string, long> MessagesRejected { get; init; } = EmptyCounts;
+
+    private static readonly IReadOnlyDictionary<string, long> EmptyCounts = new Dictionary<string, long>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -74,6 +82,33 @@ public sealed class PatientBoard
     {
         ArgumentNullException.ThrowIfNull(score);
         Update(score.PatientId, p => p.Risk is { } previous && previous.WindowEnd > score.WindowEnd ? p : p with { Risk = score });
+    }
+
+    /// <summary>
+    /// Most patients the board creates from rejected messages alone: garbage on ever-new topics
+    /// must not grow it without bound. Rejections of further unknown patients are still counted
+    /// in <see cref="EdgeMetrics"/>, just not per patient.
+    /// </summary>
+    public const int MaxPatientsFromRejections = 1_000;
+
+    /// <summary>Counts one accepted message of the patient.</summary>
+    public void RecordMessageAccepted(string patientId) =>
+        Update(patientId, p => p with { MessagesAccepted = p.MessagesAccepted + 1 });
+
+    /// <summary>Counts one rejected message on the patient's topic, by reason.</summary>
+    public void RecordMessageRejected(string patientId, string reason)
+    {
+        if (!_patients.ContainsKey(patientId) && _patients.Count >= MaxPatientsFromRejections)
+        {
+            return;
+        }
+
+        Update(patientId, p =>
+        {
+            var counts = new Dictionary<string, long>(p.MessagesRejected, StringComparer.Ordinal);
+            counts[reason] = counts.GetValueOrDefault(reason) + 1;
+            return p with { MessagesRejected = counts };
+        });
     }
 
     public void RecordMotion(string patientId, DateTimeOffset at, double magnitudeStdDev) =>
