@@ -29,7 +29,7 @@ public sealed record PatientSnapshot
     /// <summary>MQTT messages of this patient accepted, on any stream.</summary>
     public long MessagesAccepted { get; init; }
 
-    /// <summary>MQTT messages on this patient's topics rejected, by reason (the reasons of <c>RejectReason</c>).</summary>
+    /// <summary>MQTT messages on this patient's topics rejected since the first accepted one, by reason (the reasons of <c>RejectReason</c>).</summary>
     public IReadOnlyDictionary<string, long> MessagesRejected { get; init; } = EmptyCounts;
 
     private static readonly IReadOnlyDictionary<string, long> EmptyCounts = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -84,31 +84,29 @@ public sealed class PatientBoard
         Update(score.PatientId, p => p.Risk is { } previous && previous.WindowEnd > score.WindowEnd ? p : p with { Risk = score });
     }
 
-    /// <summary>
-    /// Most patients the board creates from rejected messages alone: garbage on ever-new topics
-    /// must not grow it without bound. Rejections of further unknown patients are still counted
-    /// in <see cref="EdgeMetrics"/>, just not per patient.
-    /// </summary>
-    public const int MaxPatientsFromRejections = 1_000;
-
     /// <summary>Counts one accepted message of the patient.</summary>
     public void RecordMessageAccepted(string patientId) =>
         Update(patientId, p => p with { MessagesAccepted = p.MessagesAccepted + 1 });
 
-    /// <summary>Counts one rejected message on the patient's topic, by reason.</summary>
-    public void RecordMessageRejected(string patientId, string reason)
+    /// <summary>
+    /// Counts one rejected message on the patient's topic, by reason, if the patient is on the board
+    /// (has sent an accepted message). A rejection never adds a patient: garbage on ever-new topics
+    /// must neither grow the board without bound nor put unknown patients on the ward view; those
+    /// rejections are still counted by reason in <see cref="EdgeMetrics"/>. Returns whether it counted.
+    /// </summary>
+    public bool RecordMessageRejected(string patientId, string reason)
     {
-        if (!_patients.ContainsKey(patientId) && _patients.Count >= MaxPatientsFromRejections)
+        while (_patients.TryGetValue(patientId, out var old))
         {
-            return;
+            var counts = new Dictionary<string, long>(old.MessagesRejected, StringComparer.Ordinal);
+            counts[reason] = counts.GetValueOrDefault(reason) + 1;
+            if (_patients.TryUpdate(patientId, old with { MessagesRejected = counts }, old))
+            {
+                return true;
+            }
         }
 
-        Update(patientId, p =>
-        {
-            var counts = new Dictionary<string, long>(p.MessagesRejected, StringComparer.Ordinal);
-            counts[reason] = counts.GetValueOrDefault(reason) + 1;
-            return p with { MessagesRejected = counts };
-        });
+        return false;
     }
 
     public void RecordMotion(string patientId, DateTimeOffset at, double magnitudeStdDev) =>

@@ -90,10 +90,10 @@ public sealed class FuzzIngestTests : IDisposable
         var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
         long accepted = 0, sampleCount = 0;
 
-        // Warm up (JIT, pools) before the memory baseline.
+        // Warm up (JIT, pools) before the memory baseline; every patient is on the board from here on.
         for (var i = 0; i < 200; i++)
         {
-            await handler.HandleAsync(Topics.Vitals(Patients[0]), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(ValidVitals)));
+            await handler.HandleAsync(Topics.Vitals(Patients[i % Patients.Length]), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(ValidVitals)));
             Drain();
         }
 
@@ -141,7 +141,8 @@ public sealed class FuzzIngestTests : IDisposable
             Assert.True(rejects.GetValueOrDefault(reason) > 0, $"no rejection under {reason}");
         }
 
-        // Per patient (/api/patients): the same counts, less those on topics that name no patient.
+        // Per patient (/api/patients): the same counts, less those on topics that name no patient
+        // (all five patients were accepted during the warm-up, so each rejection on their topics counts).
         var perPatient = board.All.Sum(p => p.MessagesAccepted + p.MessagesRejected.Values.Sum());
         Assert.Equal(final.Counted - rejects.GetValueOrDefault(RejectReason.UnknownTopic), perPatient);
 
@@ -175,8 +176,9 @@ public sealed class FuzzIngestTests : IDisposable
         var handler = NewHandler(Channel.CreateUnbounded<WearableSample>().Writer, Channel.CreateUnbounded<ModelInput>().Writer, board, 4096, deadLetters);
         var padded = ValidVitals + new string(' ', 4096 - Encoding.UTF8.GetByteCount(ValidVitals) + 1);
 
-        await handler.HandleAsync(Topics.Vitals("p-001"), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(padded)));
+        // Exactly at the limit: accepted; one byte over: rejected.
         await handler.HandleAsync(Topics.Vitals("p-001"), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(padded[..4096])));
+        await handler.HandleAsync(Topics.Vitals("p-001"), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(padded)));
 
         Assert.Equal(1, _metrics.Family("messages_rejected")[RejectReason.TooLarge]);
         Assert.Equal(1, _metrics.Family("messages_accepted")[Topics.VitalsStream]);
@@ -198,17 +200,23 @@ public sealed class FuzzIngestTests : IDisposable
         Assert.Equal(valid, new PayloadLimitOptionsValidator().Validate(null, new PayloadLimitOptions { MaxPayloadBytes = bytes }).Succeeded);
 
     [Fact]
-    public async Task Rejections_on_ever_new_patient_topics_do_not_grow_the_board_without_bound()
+    public async Task Rejections_on_topics_of_patients_never_accepted_add_no_patient_but_are_counted()
     {
         var board = new PatientBoard();
         var handler = NewHandler(Channel.CreateUnbounded<WearableSample>().Writer, Channel.CreateUnbounded<ModelInput>().Writer, board, PayloadDecoder.MaxPayloadBytes);
-        for (var i = 0; i < PatientBoard.MaxPatientsFromRejections + 500; i++)
+        for (var i = 0; i < 1_500; i++)
         {
             await handler.HandleAsync(Topics.Vitals($"p-{i}"), new ReadOnlySequence<byte>("{"u8.ToArray()));
         }
 
-        Assert.Equal(PatientBoard.MaxPatientsFromRejections, board.All.Count);
-        Assert.Equal(PatientBoard.MaxPatientsFromRejections + 500, _metrics.Family("messages_rejected")[RejectReason.MalformedJson]);
+        await handler.HandleAsync(Topics.Device("p-7"), new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(ValidDevice)));
+        await handler.HandleAsync(Topics.Vitals("p-7"), new ReadOnlySequence<byte>("{"u8.ToArray()));
+
+        var patient = Assert.Single(board.All);
+        Assert.Equal("p-7", patient.PatientId);
+        Assert.Equal(1, patient.MessagesAccepted);
+        Assert.Equal(1, Assert.Single(patient.MessagesRejected).Value);
+        Assert.Equal(1_501, _metrics.Family("messages_rejected")[RejectReason.MalformedJson]);
     }
 
     private MqttIngestHandler NewHandler(
