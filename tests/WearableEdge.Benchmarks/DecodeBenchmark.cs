@@ -11,7 +11,8 @@ namespace WearableEdge.Benchmarks;
 /// Decode cost per message and format: wall time (ns) and bytes allocated on the calling thread,
 /// through <see cref="PayloadDecoder.Decode"/> as ingest calls it.
 ///   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- decode [--messages 200000]
-/// Add a format by adding a case to <see cref="Cases"/> (a name, a topic and one payload).
+/// Add a format by adding a case to <see cref="Cases"/> (a name, a topic and one payload); each case
+/// is also run through the whole ingest handler (<see cref="IngestHandlerBenchmark"/>).
 /// </summary>
 internal static class DecodeBenchmark
 {
@@ -27,8 +28,9 @@ internal static class DecodeBenchmark
             var outcome = PayloadDecoder.Decode(topic, payload);
             var runs = Math.Max(1, (int)Math.Min(messages, 20_000_000L / Math.Max(1, payload.Length)));
 
-            // Warm up (JIT tiering) with a tenth of the runs, then measure.
-            for (var i = 0; i < Math.Max(1_000, runs / 10); i++)
+            // Warm up for at least a second (tiered JIT reaches its optimized code), then measure.
+            var warm = Stopwatch.GetTimestamp();
+            for (var i = 0; i < 1_000 || Stopwatch.GetElapsedTime(warm) < TimeSpan.FromSeconds(1); i++)
             {
                 PayloadDecoder.Decode(topic, payload);
             }
@@ -47,6 +49,8 @@ internal static class DecodeBenchmark
                 $"decode: {name} | {payload.Length:N0} | {elapsed.TotalNanoseconds / runs:N0} | {allocated / runs:N0} | {Describe(outcome)} ({runs:N0} messages)"));
         }
 
+        Console.WriteLine("handler: format | payload bytes | ns per message | bytes allocated per message");
+        IngestHandlerBenchmark.Run(messages, Cases());
         return 0;
     }
 
