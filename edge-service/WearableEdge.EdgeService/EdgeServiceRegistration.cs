@@ -35,6 +35,7 @@ public static class EdgeServiceRegistration
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
 
         AddOptions<MqttOptions, MqttOptionsValidator>(services, MqttOptions.SectionName);
+        AddOptions<PayloadLimitOptions, PayloadLimitOptionsValidator>(services, PayloadLimitOptions.SectionName);
         AddOptions<FeatureOptions, FeatureOptionsValidator>(services, FeatureOptions.SectionName);
         AddOptions<AlertOptions, AlertOptionsValidator>(services, AlertOptions.SectionName);
         AddOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);

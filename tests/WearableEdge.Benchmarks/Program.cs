@@ -15,9 +15,16 @@ using WearableEdge.EdgeService.Sync;
 //   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- [--backlog 100000] [--batch 500]
 // Model inference benchmark (every shipped model, or those under --models <folder>):
 //   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- models [--models <folder>] [--calls 20000]
+// Decode cost per message and format (ns, bytes allocated):
+//   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- decode [--messages 200000]
 if (args is ["models", ..])
 {
     return WearableEdge.Benchmarks.ModelBenchmark.Run(args);
+}
+
+if (args is ["decode", ..])
+{
+    return WearableEdge.Benchmarks.DecodeBenchmark.Run(args);
 }
 
 var backlog = IntArgument(args, "--backlog", 100_000);

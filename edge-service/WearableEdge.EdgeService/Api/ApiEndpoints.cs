@@ -193,6 +193,7 @@ public static class ApiEndpoints
                 score.NotAssessed,
                 News2.Version)
             : null;
-        return new PatientView(patient.PatientId, window, news2, patient.Device, patient.LastMotionAt, patient.MotionMagnitudeStdDev);
+        return new PatientView(patient.PatientId, window, news2, patient.Device, patient.LastMotionAt, patient.MotionMagnitudeStdDev,
+            new PatientIngestView(patient.MessagesAccepted, patient.MessagesRejected));
     }
 }

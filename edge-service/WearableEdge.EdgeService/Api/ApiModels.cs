@@ -41,7 +41,11 @@ public sealed record PatientView(
     News2View? News2,
     DeviceStatus? Device,
     DateTimeOffset? LastMotionAt,
-    double? MotionMagnitudeStdDev);
+    double? MotionMagnitudeStdDev,
+    PatientIngestView? Ingest = null);
+
+/// <summary>A patient's MQTT messages: accepted, and rejected by reason (the same reasons as on <c>/metrics</c>).</summary>
+public sealed record PatientIngestView(long MessagesAccepted, IReadOnlyDictionary<string, long> MessagesRejected);
 
 public sealed record WindowView(
     DateTimeOffset Start,

@@ -25,6 +25,14 @@ public sealed record PatientSnapshot
 
     /// <summary>One-minute summaries, oldest first, covering at most <see cref="PatientBoard.TrendSpan"/> of device time.</summary>
     public IReadOnlyList<MinuteSummary> Minutes { get; init; } = [];
+
+    /// <summary>MQTT messages of this patient accepted, on any stream.</summary>
+    public long MessagesAccepted { get; init; }
+
+    /// <summary>MQTT messages on this patient's topics rejected since the first accepted one, by reason (the reasons of <c>RejectReason</c>).</summary>
+    public IReadOnlyDictionary<string, long> MessagesRejected { get; init; } = EmptyCounts;
+
+    private static readonly IReadOnlyDictionary<string, long> EmptyCounts = new Dictionary<string, long>(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -74,6 +82,31 @@ public sealed class PatientBoard
     {
         ArgumentNullException.ThrowIfNull(score);
         Update(score.PatientId, p => p.Risk is { } previous && previous.WindowEnd > score.WindowEnd ? p : p with { Risk = score });
+    }
+
+    /// <summary>Counts one accepted message of the patient.</summary>
+    public void RecordMessageAccepted(string patientId) =>
+        Update(patientId, p => p with { MessagesAccepted = p.MessagesAccepted + 1 });
+
+    /// <summary>
+    /// Counts one rejected message on the patient's topic, by reason, if the patient is on the board
+    /// (has sent an accepted message). A rejection never adds a patient: garbage on ever-new topics
+    /// must neither grow the board without bound nor put unknown patients on the ward view; those
+    /// rejections are still counted by reason in <see cref="EdgeMetrics"/>. Returns whether it counted.
+    /// </summary>
+    public bool RecordMessageRejected(string patientId, string reason)
+    {
+        while (_patients.TryGetValue(patientId, out var old))
+        {
+            var counts = new Dictionary<string, long>(old.MessagesRejected, StringComparer.Ordinal);
+            counts[reason] = counts.GetValueOrDefault(reason) + 1;
+            if (_patients.TryUpdate(patientId, old with { MessagesRejected = counts }, old))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void RecordMotion(string patientId, DateTimeOffset at, double magnitudeStdDev) =>

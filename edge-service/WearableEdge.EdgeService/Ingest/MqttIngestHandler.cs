@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
@@ -26,17 +27,29 @@ public sealed class MqttIngestHandler(
     EdgeMetrics metrics,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
+    IOptions<PayloadLimitOptions> limits,
     ILogger<MqttIngestHandler> logger)
 {
-    public async Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
+    public Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var topic = e.ApplicationMessage.Topic;
-        var payload = e.ApplicationMessage.Payload;
+        return HandleAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+    }
+
+    /// <summary>
+    /// Handles one message: each ends accepted on its stream or rejected under exactly one reason
+    /// (both counted on <see cref="EdgeMetrics"/> and per patient on the <see cref="PatientBoard"/>).
+    /// </summary>
+    public async Task HandleAsync(string? topic, ReadOnlySequence<byte> payload)
+    {
+        var maxBytes = limits.Value.MaxPayloadBytes;
         DecodedPayload decoded;
         try
         {
-            decoded = PayloadDecoder.Decode(topic, payload);
+            // The size limit comes first: a too-large payload is never parsed.
+            decoded = payload.Length > maxBytes
+                ? new DecodedPayload.Rejected(RejectReason.TooLarge, $"payload of {payload.Length} bytes exceeds {maxBytes}")
+                : PayloadDecoder.Decode(topic!, payload);
         }
         catch (Exception exception)
         {
@@ -48,6 +61,7 @@ public sealed class MqttIngestHandler(
         {
             case DecodedPayload.Vitals vitals:
                 metrics.MessageAccepted(Topics.VitalsStream);
+                board.RecordMessageAccepted(vitals.PatientId);
                 foreach (var sample in vitals.Samples)
                 {
                     // The raw record keeps what arrived; the windows drop duplicates and count them.
@@ -60,6 +74,7 @@ public sealed class MqttIngestHandler(
                 break;
             case DecodedPayload.Motion motion:
                 metrics.MessageAccepted(Topics.MotionStream);
+                board.RecordMessageAccepted(motion.PatientId);
                 board.RecordMotion(motion.PatientId, motion.DeviceTime, motion.MagnitudeStdDev);
 
                 // The fall model's input; waits while model scoring is behind, as vitals do.
@@ -69,10 +84,16 @@ public sealed class MqttIngestHandler(
                 break;
             case DecodedPayload.Device device:
                 metrics.MessageAccepted(Topics.DeviceStream);
+                board.RecordMessageAccepted(device.PatientId);
                 board.RecordDevice(device.PatientId, device.Status);
                 break;
             case DecodedPayload.Rejected rejected:
                 metrics.MessageRejected(rejected.Reason);
+                if (topic is not null && Topics.TryParseWearableTopic(topic, out var patientId, out _))
+                {
+                    board.RecordMessageRejected(patientId, rejected.Reason);
+                }
+
                 Log.PayloadRejected(logger, StreamOf(topic), rejected.Reason);
                 deadLetters.Enqueue(new DeadLetterMessage
                 {
@@ -81,7 +102,9 @@ public sealed class MqttIngestHandler(
                     Reason = rejected.Reason,
                     Detail = rejected.Detail,
                     ReceivedAt = timeProvider.GetUtcNow(),
-                    PayloadBase64 = Convert.ToBase64String(payload.ToArray()),
+                    // A too-large payload keeps only its head: the dead-letter queue must stay small.
+                    PayloadBase64 = Convert.ToBase64String(
+                        (rejected.Reason == RejectReason.TooLarge ? payload.Slice(0, Math.Min(payload.Length, PayloadLimitOptions.DeadLetterPrefixBytes)) : payload).ToArray()),
                 });
                 break;
         }
