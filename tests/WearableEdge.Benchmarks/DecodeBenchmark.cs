@@ -63,7 +63,10 @@ internal static class DecodeBenchmark
         _ => outcome.GetType().Name,
     };
 
-    /// <summary>The formats measured: contract v1 today (the lead adds Open mHealth and FHIR once merged).</summary>
+    /// <summary>
+    /// The formats measured: contract v1, and the Open mHealth and FHIR R4 examples of
+    /// docs/contract.md (the same payloads the format tests feed), read from the repository.
+    /// </summary>
     private static IEnumerable<(string Name, string Topic, string Json)> Cases()
     {
         var t0 = new DateTimeOffset(2025, 3, 1, 8, 0, 0, TimeSpan.Zero);
@@ -75,6 +78,33 @@ internal static class DecodeBenchmark
         yield return ("v1 device", Topics.Device("p-001"),
             """{"schemaVersion":1,"deviceId":"watch-42","ts":"2025-03-01T08:00:00Z","batteryPercent":81,"wearStatus":"on","signalQuality":0.9}""");
         yield return ("garbage (malformed JSON)", Topics.Vitals("p-001"), """{"schemaVersion":1,"deviceId":"watch-42","samples":[{"ts":""");
+        yield return ("omh heart-rate", Topics.OpenMHealth("patient-002"), ContractExample("#### Open mHealth heart-rate 2.0"));
+        yield return ("omh body-temperature", Topics.OpenMHealth("patient-002"), ContractExample("#### Open mHealth body-temperature 4.0"));
+        yield return ("omh acceleration", Topics.OpenMHealth("patient-002"), ContractExample("#### Acceleration: `wearable-edge:acceleration:1.0`"));
+        yield return ("fhir Observation", Topics.Fhir("patient-002"), ContractExample("#### FHIR R4 Observation"));
+        yield return ("fhir Bundle", Topics.Fhir("patient-002"), ContractExample("#### FHIR R4 Bundle"));
+    }
+
+    /// <summary>The first ```json block under <paramref name="heading"/> in docs/contract.md.</summary>
+    private static string ContractExample(string heading)
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "WearableEdge.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        var lines = File.ReadAllLines(Path.Combine(
+            directory?.FullName ?? throw new InvalidOperationException("WearableEdge.sln not found above the benchmark."), "docs", "contract.md"));
+        var at = Array.IndexOf(lines, heading);
+        var open = Array.FindIndex(lines, at + 1, l => l.Trim() == "```json");
+        var close = Array.FindIndex(lines, open + 1, l => l.Trim() == "```");
+        if (at < 0 || open < 0 || close < 0)
+        {
+            throw new InvalidOperationException($"No JSON example under '{heading}' in docs/contract.md.");
+        }
+
+        return string.Join('\n', lines[(open + 1)..close]);
     }
 
     private static string VitalsBatch(DateTimeOffset t0, int count)
