@@ -36,6 +36,7 @@ public static class EdgeServiceRegistration
 
         AddOptions<MqttOptions, MqttOptionsValidator>(services, MqttOptions.SectionName);
         AddOptions<FeatureOptions, FeatureOptionsValidator>(services, FeatureOptions.SectionName);
+        AddOptions<EventTimeOptions, EventTimeOptionsValidator>(services, EventTimeOptions.SectionName);
         AddOptions<AlertOptions, AlertOptionsValidator>(services, AlertOptions.SectionName);
         AddOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
         AddOptions<SyncOptions, SyncOptionsValidator>(services, SyncOptions.SectionName);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
@@ -26,7 +27,8 @@ public sealed class MqttIngestHandler(
     EdgeMetrics metrics,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
-    ILogger<MqttIngestHandler> logger)
+    ILogger<MqttIngestHandler> logger,
+    IOptions<EventTimeOptions>? eventTime = null)
 {
     public async Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
     {
@@ -36,7 +38,7 @@ public sealed class MqttIngestHandler(
         DecodedPayload decoded;
         try
         {
-            decoded = PayloadDecoder.Decode(topic, payload);
+            decoded = PayloadDecoder.Decode(topic, payload, (eventTime?.Value ?? new EventTimeOptions()).LimitAt(timeProvider.GetUtcNow()));
         }
         catch (Exception exception)
         {
