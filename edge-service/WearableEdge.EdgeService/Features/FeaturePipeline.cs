@@ -115,6 +115,8 @@ public sealed class FeaturePipeline(
             SampleDisposition.Accepted => "accepted",
             SampleDisposition.Duplicate => "duplicate",
             SampleDisposition.TooLate => "too-late",
+            SampleDisposition.PoorSignal => "poor-signal",
+            SampleDisposition.Implausible => "implausible",
             _ => disposition.ToString(),
         });
     }
