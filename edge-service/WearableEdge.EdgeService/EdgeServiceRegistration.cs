@@ -83,6 +83,7 @@ public static class EdgeServiceRegistration
         services.AddHostedService<DeadLetterPublisher>();
 
         // Features → Scoring → Alerts.
+        services.AddSingleton<SampleQualityCounts>();
         services.AddHostedService<FeaturePipeline>();
         services.AddHostedService<ScoringService>();
         services.AddHostedService<ModelScoringService>();
