@@ -37,6 +37,7 @@ public static class EdgeServiceRegistration
         AddOptions<MqttOptions, MqttOptionsValidator>(services, MqttOptions.SectionName);
         AddOptions<PayloadLimitOptions, PayloadLimitOptionsValidator>(services, PayloadLimitOptions.SectionName);
         AddOptions<FeatureOptions, FeatureOptionsValidator>(services, FeatureOptions.SectionName);
+        AddOptions<EventTimeOptions, EventTimeOptionsValidator>(services, EventTimeOptions.SectionName);
         AddOptions<AlertOptions, AlertOptionsValidator>(services, AlertOptions.SectionName);
         AddOptions<StorageOptions, StorageOptionsValidator>(services, StorageOptions.SectionName);
         AddOptions<SyncOptions, SyncOptionsValidator>(services, SyncOptions.SectionName);
@@ -83,6 +84,7 @@ public static class EdgeServiceRegistration
         services.AddHostedService<DeadLetterPublisher>();
 
         // Features → Scoring → Alerts.
+        services.AddSingleton<SampleQualityCounts>();
         services.AddHostedService<FeaturePipeline>();
         services.AddHostedService<ScoringService>();
         services.AddHostedService<ModelScoringService>();

@@ -13,6 +13,12 @@ public enum SampleDisposition
 
     /// <summary>Every window it belongs to was already emitted; it is counted, not merged.</summary>
     TooLate,
+
+    /// <summary>The device flagged poor signal quality (<see cref="SampleScreen"/>): counted, kept out of features and alerts.</summary>
+    PoorSignal,
+
+    /// <summary>A value outside <see cref="PlausibilityRanges"/>: counted, kept out of features and alerts.</summary>
+    Implausible,
 }
 
 /// <summary>The outcome of offering one sample: its disposition and the windows it closed.</summary>
@@ -28,16 +34,21 @@ public sealed class EventTimeWindower
 {
     private readonly string _patientId;
     private readonly WindowSpec _spec;
+    private readonly double _minSignalQuality;
     private readonly SortedList<DateTimeOffset, WearableSample> _buffer = [];
     private DateTimeOffset? _nextWindowEnd;
     private DateTimeOffset _newestSeen = DateTimeOffset.MinValue;
 
-    public EventTimeWindower(string patientId, WindowSpec spec)
+    /// <param name="patientId">The patient whose samples this windower takes.</param>
+    /// <param name="spec">Window length, hop, lateness and sample interval.</param>
+    /// <param name="minSignalQuality">A sample whose signal quality is below this is not windowed (<see cref="SampleDisposition.PoorSignal"/>).</param>
+    public EventTimeWindower(string patientId, WindowSpec spec, double minSignalQuality = SampleScreen.DefaultMinSignalQuality)
     {
         ArgumentException.ThrowIfNullOrEmpty(patientId);
         ArgumentNullException.ThrowIfNull(spec);
         _patientId = patientId;
         _spec = spec;
+        _minSignalQuality = minSignalQuality;
     }
 
     /// <summary>Samples held for windows not yet closed.</summary>
@@ -50,6 +61,14 @@ public sealed class EventTimeWindower
         if (sample.PatientId != _patientId)
         {
             throw new ArgumentException("The sample belongs to another patient.", nameof(sample));
+        }
+
+        switch (SampleScreen.Assess(sample, _minSignalQuality))
+        {
+            case SampleQuality.PoorSignal:
+                return new WindowerResult(SampleDisposition.PoorSignal, []);
+            case SampleQuality.Implausible:
+                return new WindowerResult(SampleDisposition.Implausible, []);
         }
 
         // Start early enough that a sample up to the allowed lateness before the first arrival still

@@ -28,7 +28,8 @@ public sealed class FeaturePipeline(
     IOptions<FeatureOptions> options,
     IOptions<SyncOptions> sync,
     EdgeMetrics metrics,
-    ILogger<FeaturePipeline> logger) : BackgroundService
+    ILogger<FeaturePipeline> logger,
+    SampleQualityCounts? qualityCounts = null) : BackgroundService
 {
     /// <summary>
     /// Builds the per-patient windowing as an Rx query: each patient group gets its own windower,
@@ -46,6 +47,14 @@ public sealed class FeaturePipeline(
     public static IObservable<PatientWindow> WindowPerPatient(
         IObservable<WearableSample> source, WindowSpec spec, WindowSpec? minuteSpec, Action<SampleDisposition> onDisposition)
     {
+        ArgumentNullException.ThrowIfNull(onDisposition);
+        return WindowPerPatient(source, spec, minuteSpec, (_, disposition) => onDisposition(disposition));
+    }
+
+    /// <summary>As above, reporting each sample with its disposition (for per-patient counts).</summary>
+    public static IObservable<PatientWindow> WindowPerPatient(
+        IObservable<WearableSample> source, WindowSpec spec, WindowSpec? minuteSpec, Action<WearableSample, SampleDisposition> onDisposition)
+    {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(onDisposition);
@@ -58,7 +67,7 @@ public sealed class FeaturePipeline(
                 return patient.SelectMany(sample =>
                 {
                     var result = windower.Add(sample);
-                    onDisposition(result.Disposition);
+                    onDisposition(sample, result.Disposition);
                     var closed = result.ClosedWindows.Select(w => new PatientWindow(w, IsMinuteSummary: false));
                     return minutes is null || result.Disposition != SampleDisposition.Accepted
                         ? closed
@@ -108,13 +117,16 @@ public sealed class FeaturePipeline(
         }
     }
 
-    private void Count(SampleDisposition disposition)
+    private void Count(WearableSample sample, SampleDisposition disposition)
     {
+        qualityCounts?.Record(sample.PatientId, disposition);
         metrics.Sample(disposition switch
         {
             SampleDisposition.Accepted => "accepted",
             SampleDisposition.Duplicate => "duplicate",
             SampleDisposition.TooLate => "too-late",
+            SampleDisposition.PoorSignal => "poor-signal",
+            SampleDisposition.Implausible => "implausible",
             _ => disposition.ToString(),
         });
     }

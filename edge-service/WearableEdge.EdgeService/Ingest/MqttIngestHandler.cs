@@ -28,7 +28,8 @@ public sealed class MqttIngestHandler(
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     IOptions<PayloadLimitOptions> limits,
-    ILogger<MqttIngestHandler> logger)
+    ILogger<MqttIngestHandler> logger,
+    IOptions<EventTimeOptions>? eventTime = null)
 {
     public Task HandleAsync(MqttApplicationMessageReceivedEventArgs e)
     {
@@ -49,7 +50,7 @@ public sealed class MqttIngestHandler(
             // The size limit comes first: a too-large payload is never parsed.
             decoded = payload.Length > maxBytes
                 ? new DecodedPayload.Rejected(RejectReason.TooLarge, $"payload of {payload.Length} bytes exceeds {maxBytes}")
-                : PayloadDecoder.Decode(topic!, payload);
+                : PayloadDecoder.Decode(topic!, payload, (eventTime?.Value ?? new EventTimeOptions()).LimitAt(timeProvider.GetUtcNow()));
         }
         catch (Exception exception)
         {

@@ -22,6 +22,8 @@ public static class RejectReason
 
     /// <summary>A FHIR Observation whose code is not one of the vital signs the gateway reads.</summary>
     public const string UnsupportedCode = "unsupported-code";
+
+    public const string TimestampInFuture = "timestamp-in-future";
     public const string InternalError = "internal-error";
 }
 
@@ -59,7 +61,37 @@ public static class PayloadDecoder
     /// <summary>Most vital-sign samples in one message (10 min at 1 Hz).</summary>
     public const int MaxVitalsSamples = 600;
 
-    public static DecodedPayload Decode(string topic, ReadOnlySequence<byte> payload)
+    /// <summary>Decodes a payload without a clock-skew check (tools, tests of the format alone).</summary>
+    /// <param name="topic">MQTT topic the payload arrived on.</param>
+    /// <param name="payload">The payload bytes.</param>
+    public static DecodedPayload Decode(string topic, ReadOnlySequence<byte> payload) => Decode(topic, payload, null);
+
+    /// <summary>
+    /// Decodes a payload; with <paramref name="clockSkew"/>, a payload carrying any device time later
+    /// than <see cref="ClockSkewLimit.Latest"/> is rejected whole as <see cref="RejectReason.TimestampInFuture"/>.
+    /// </summary>
+    /// <param name="topic">MQTT topic the payload arrived on.</param>
+    /// <param name="payload">The payload bytes.</param>
+    /// <param name="clockSkew">Gateway receive time and tolerance; null skips the check.</param>
+    public static DecodedPayload Decode(string topic, ReadOnlySequence<byte> payload, ClockSkewLimit? clockSkew)
+    {
+        var decoded = DecodeFormat(topic, payload);
+        return clockSkew is { } limit && LatestDeviceTime(decoded) is { } latest && limit.IsInFuture(latest)
+            ? Reject(RejectReason.TimestampInFuture,
+                $"device time is {(latest - limit.ReceivedAt).TotalSeconds:F0} s ahead of the gateway clock (tolerance {limit.MaxClockSkew.TotalSeconds:F0} s)")
+            : decoded;
+    }
+
+    /// <summary>The latest device time a decoded payload carries, or null for a rejection.</summary>
+    private static DateTimeOffset? LatestDeviceTime(DecodedPayload decoded) => decoded switch
+    {
+        DecodedPayload.Vitals vitals => vitals.Samples.Max(s => s.DeviceTime),
+        DecodedPayload.Motion motion => motion.DeviceTime.AddSeconds((motion.SampleCount - 1) / motion.SampleRateHz),
+        DecodedPayload.Device { Status.Ts: { } ts } => ts,
+        _ => null,
+    };
+
+    private static DecodedPayload DecodeFormat(string topic, ReadOnlySequence<byte> payload)
     {
         if (topic is null || !Topics.TryParseWearableTopic(topic, out var patientId, out var stream))
         {

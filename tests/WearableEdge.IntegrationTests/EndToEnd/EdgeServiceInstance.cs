@@ -61,6 +61,8 @@ internal sealed class EdgeServiceInstance : IAsyncDisposable
             "--Mqtt:MaxReconnectDelay=00:00:02",
             $"--Storage:DataDirectory={dataDirectory}",
             "--Logging:LogLevel:Default=Warning",
+            // The simulator at --speed 60–120 stamps device time up to its --duration ahead of the wall clock.
+            "--Ingest:MaxClockSkew=1.00:00:00",
         };
         if (timeSeriesStore is not null)
         {

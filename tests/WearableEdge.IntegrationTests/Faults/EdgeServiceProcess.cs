@@ -77,6 +77,8 @@ internal sealed class EdgeServiceProcess : IAsyncDisposable
             $"--Storage:DataDirectory={dataDirectory}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:WearableEdge=Information",
+            // The simulator at --speed 60–120 stamps device time up to its --duration ahead of the wall clock.
+            "--Ingest:MaxClockSkew=1.00:00:00",
         };
         if (timeSeriesStore is not null)
         {

@@ -24,7 +24,7 @@ public sealed partial class DemoLogPrivacyTests
         var dataDirectory = Directory.CreateTempSubdirectory("wearable-edge-privacy-").FullName;
         var demo = ChildProcess.Start(
             "dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "WearableEdge.EdgeService.dll"), "--demo", "--Demo:Speed", "20",
+            [Path.Combine(AppContext.BaseDirectory, "WearableEdge.EdgeService.dll"), "--demo", "--Demo:Speed", "20", "--Ingest:MaxClockSkew", "1.00:00:00",
              $"--urls=http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}", $"--Storage:DataDirectory={dataDirectory}"],
             dataDirectory);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/") };
