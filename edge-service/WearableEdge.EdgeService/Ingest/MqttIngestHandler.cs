@@ -6,6 +6,7 @@ using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
 
@@ -23,6 +24,7 @@ public sealed class MqttIngestHandler(
     DeadLetterQueue deadLetters,
     RawSampleQueue rawSamples,
     PatientBoard board,
+    DeviceGate devices,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -37,6 +39,8 @@ public sealed class MqttIngestHandler(
         try
         {
             decoded = PayloadDecoder.Decode(topic, payload);
+            // Devices:Registry=Enforce: the patient from the registry, or unknown-device / no-consent.
+            decoded = devices.Admit(decoded);
         }
         catch (Exception exception)
         {
@@ -74,6 +78,12 @@ public sealed class MqttIngestHandler(
             case DecodedPayload.Rejected rejected:
                 metrics.MessageRejected(rejected.Reason);
                 Log.PayloadRejected(logger, StreamOf(topic), rejected.Reason);
+                if (rejected.Reason == DeviceRejectReason.NoConsent)
+                {
+                    // Counted only: data of a patient without consent is not kept, not even as a dead letter.
+                    break;
+                }
+
                 deadLetters.Enqueue(new DeadLetterMessage
                 {
                     SchemaVersion = ContractVersion.V1,

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace WearableEdge.EdgeService.Devices;
+
+/// <summary>Composes the device registry: options, the registry, the ingest gate and its loading at start.</summary>
+public static class DeviceRegistration
+{
+    /// <summary>Call after the store's migration service is added: hosted services start in order.</summary>
+    public static IServiceCollection AddDeviceRegistry(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<DeviceOptions>().BindConfiguration(DeviceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
+        services.AddSingleton<DeviceRegistry>();
+        services.AddSingleton<DeviceGate>();
+        services.AddHostedService<DeviceRegistryLoader>();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceJsonContext.Default));
+        return services;
+    }
+}
+
+/// <summary>Reads the registry from the store, then adds the seed file's entries, before ingest starts.</summary>
+internal sealed class DeviceRegistryLoader(DeviceRegistry registry, IOptions<DeviceOptions> options) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await registry.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (options.Value.SeedFile is { Length: > 0 } path)
+        {
+            await registry.SeedAsync(await ReadSeedAsync(path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Reads a seed file; a malformed one stops start-up with a message naming the key.</summary>
+    internal static async Task<DeviceSeed> ReadSeedAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                return await JsonSerializer.DeserializeAsync(stream, DeviceJsonContext.Default.DeviceSeed, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Devices:SeedFile '{path}' is empty.");
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidOperationException($"Devices:SeedFile '{path}' is not a valid seed: {e.Message}", e);
+            }
+        }
+    }
+}
