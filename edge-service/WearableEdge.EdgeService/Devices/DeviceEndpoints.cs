@@ -60,7 +60,7 @@ public static class DeviceEndpoints
 
     private static async Task<IResult> UnassignAsync(string id, HttpContext context, DeviceRegistry registry, TimeProvider timeProvider)
     {
-        var request = context.Request.ContentLength is > 0 ? await ReadAsync(context, DeviceJsonContext.Default.AssignRequest).ConfigureAwait(false) : null;
+        var request = await ReadAsync(context, DeviceJsonContext.Default.AssignRequest).ConfigureAwait(false);
         return await registry.UnassignAsync(id, request?.At ?? timeProvider.GetUtcNow(), context.RequestAborted).ConfigureAwait(false)
             ? Results.Json(View(registry, id), DeviceJsonContext.Default.DeviceView)
             : Problem(404, "Unknown device", "Register the device first (POST /api/devices).");
