@@ -22,8 +22,12 @@ public static class DeviceRegistration
     }
 }
 
-/// <summary>Reads the registry from the store, then adds the seed file's entries, before ingest starts.</summary>
-internal sealed class DeviceRegistryLoader(DeviceRegistry registry, IOptions<DeviceOptions> options) : IHostedService
+/// <summary>
+/// Reads the registry from the store, then adds the seed file's entries, before ingest starts. With
+/// <c>--demo</c> and <c>Devices:Registry=Enforce</c> the simulated ward registers its own devices and
+/// consents, so the demo shows the registry at work instead of turning every message away.
+/// </summary>
+internal sealed class DeviceRegistryLoader(DeviceRegistry registry, IOptions<DeviceOptions> options, IOptions<Demo.DemoOptions> demo) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -32,6 +36,20 @@ internal sealed class DeviceRegistryLoader(DeviceRegistry registry, IOptions<Dev
         {
             await registry.SeedAsync(await ReadSeedAsync(path, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
+
+        if (demo.Value.Enabled && options.Value.Registry == DeviceRegistryMode.Enforce)
+        {
+            await registry.SeedAsync(DemoSeed(demo.Value.Patients), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The simulated ward: patient-001 wears dev-001 and so on (as DeviceSim's <c>Generation/Ward.cs</c> names them), each with consent recorded by <c>demo</c>.</summary>
+    internal static DeviceSeed DemoSeed(int patients)
+    {
+        var numbers = Enumerable.Range(1, patients).Select(n => n.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return new DeviceSeed(
+            [.. numbers.Select(n => new DeviceSeedEntry($"dev-{n}", $"patient-{n}", null))],
+            [.. numbers.Select(n => new ConsentSeedEntry($"patient-{n}", "monitoring (demo)", "demo"))]);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
