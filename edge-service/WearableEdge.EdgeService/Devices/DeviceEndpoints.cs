@@ -30,7 +30,7 @@ public static class DeviceEndpoints
     private static async Task<IResult> RegisterAsync(HttpContext context, DeviceRegistry registry, TimeProvider timeProvider)
     {
         var request = await ReadAsync(context, DeviceJsonContext.Default.DeviceRequest).ConfigureAwait(false);
-        if (request?.DeviceId is not { Length: > 0 } deviceId || string.IsNullOrWhiteSpace(deviceId))
+        if (request?.DeviceId is not { } deviceId || !IsId(deviceId) || (request.PatientId is { } patient && !IsId(patient)))
         {
             return Problem(400, "Invalid device", "Send JSON {\"deviceId\":…, \"patientId\":… (optional), \"validFrom\":… (optional)}.");
         }
@@ -48,7 +48,7 @@ public static class DeviceEndpoints
     private static async Task<IResult> AssignAsync(string id, HttpContext context, DeviceRegistry registry, TimeProvider timeProvider)
     {
         var request = await ReadAsync(context, DeviceJsonContext.Default.AssignRequest).ConfigureAwait(false);
-        if (request?.PatientId is not { } patientId || string.IsNullOrWhiteSpace(patientId))
+        if (request?.PatientId is not { } patientId || !IsId(patientId))
         {
             return Problem(400, "Invalid assignment", "Send JSON {\"patientId\":…, \"at\":… (optional, default now)}.");
         }
@@ -68,6 +68,11 @@ public static class DeviceEndpoints
 
     private static async Task<IResult> ConsentAsync(string id, HttpContext context, DeviceRegistry registry)
     {
+        if (!IsId(id))
+        {
+            return Problem(400, "Invalid patient id", $"A patient id is 1–{MaxIdLength} printable characters.");
+        }
+
         var request = await ReadAsync(context, DeviceJsonContext.Default.ConsentRequest).ConfigureAwait(false);
         var actor = Actor(context.User);
         var ct = context.RequestAborted;
@@ -98,6 +103,13 @@ public static class DeviceEndpoints
             return null;
         }
     }
+
+    /// <summary>Longest device or patient id the registry accepts.</summary>
+    public const int MaxIdLength = 128;
+
+    /// <summary>1–<see cref="MaxIdLength"/> characters, none of them whitespace or control characters (ids end up in MQTT topics).</summary>
+    internal static bool IsId(string value) =>
+        value.Length is > 0 and <= MaxIdLength && !value.Any(c => char.IsWhiteSpace(c) || char.IsControl(c));
 
     private static DeviceView View(DeviceRegistry registry, string deviceId) =>
         registry.Devices.First(d => string.Equals(d.DeviceId, deviceId, StringComparison.Ordinal));

@@ -62,8 +62,17 @@ internal sealed class DeviceRegistryLoader(DeviceRegistry registry, IOptions<Dev
         {
             try
             {
-                return await JsonSerializer.DeserializeAsync(stream, DeviceJsonContext.Default.DeviceSeed, cancellationToken).ConfigureAwait(false)
+                var seed = await JsonSerializer.DeserializeAsync(stream, DeviceJsonContext.Default.DeviceSeed, cancellationToken).ConfigureAwait(false)
                     ?? throw new InvalidOperationException($"Devices:SeedFile '{path}' is empty.");
+                var valid = (seed.Devices ?? []).All(d => d?.DeviceId is { } id && DeviceEndpoints.IsId(id) && (d.PatientId is null || DeviceEndpoints.IsId(d.PatientId)))
+                    && (seed.Consents ?? []).All(c => c?.PatientId is { } id && DeviceEndpoints.IsId(id));
+                if (!valid)
+                {
+                    throw new InvalidOperationException(
+                        $"Devices:SeedFile '{path}': every device needs a deviceId, every consent a patientId (1–{DeviceEndpoints.MaxIdLength} characters, no spaces).");
+                }
+
+                return seed;
             }
             catch (JsonException e)
             {

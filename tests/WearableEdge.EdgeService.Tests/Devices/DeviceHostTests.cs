@@ -149,6 +149,21 @@ public sealed class DeviceHostTests : IAsyncLifetime
         Assert.Null(registry.PatientAt("dev-1", swap.AddMinutes(1)));
     }
 
+    [Fact]
+    public async Task Devices_InvalidIds_Are400AndChangeNothing()
+    {
+        using var admin = await TestAccess.ClientAsync(App, Roles.Admin, Ct);
+
+        using var blank = await admin.PostAsJsonAsync("/api/devices", new { deviceId = " " }, Ct);
+        using var tooLong = await admin.PostAsJsonAsync("/api/devices", new { deviceId = new string('d', DeviceEndpoints.MaxIdLength + 1) }, Ct);
+        using var badPatient = await admin.PostAsJsonAsync("/api/devices/dev-1/assign", new { patientId = "P 1" }, Ct);
+        using var noBody = await admin.PostAsync("/api/devices/dev-1/assign", content: null, Ct);
+
+        Assert.All([blank, tooLong, badPatient, noBody], r => Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode));
+        Assert.Equal(2, App.Services.GetRequiredService<DeviceRegistry>().Devices.Count);
+        Assert.Single(App.Services.GetRequiredService<DeviceRegistry>().Devices[0].Assignments);
+    }
+
     private async Task<JsonElement> IngestHealthAsync()
     {
         using var http = TestAccess.Client(App, token: null);

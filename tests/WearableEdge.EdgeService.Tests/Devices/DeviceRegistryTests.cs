@@ -127,4 +127,33 @@ public sealed class DeviceRegistryTests : IDisposable
         Assert.Null(registry.PatientAt("watch-b", Admission));
         Assert.Equal("P-1", registry.PatientAt("watch-a", DateTimeOffset.UnixEpoch));
     }
+
+    [Theory]
+    [InlineData("""{"devices":[{"patientId":"P-1"}]}""")]
+    [InlineData("""{"consents":[{"patientId":"P 1"}]}""")]
+    [InlineData("""{"devices":[""")]
+    public async Task ReadSeedAsync_InvalidFile_FailsNamingTheKey(string json)
+    {
+        var path = Path.Combine(_folder.Path, "seed.json");
+        await File.WriteAllTextAsync(path, json, TestContext.Current.CancellationToken);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => DeviceRegistryLoader.ReadSeedAsync(path, TestContext.Current.CancellationToken));
+
+        Assert.Contains("Devices:SeedFile", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadSeedAsync_DocumentedExample_ReadsDevicesAndConsents()
+    {
+        var path = Path.Combine(_folder.Path, "seed.json");
+        await File.WriteAllTextAsync(
+            path,
+            """{"devices":[{"deviceId":"dev-001","patientId":"P-1"},{"deviceId":"dev-002"}],"consents":[{"patientId":"P-1","scope":"monitoring","recordedBy":"admission"}]}""",
+            TestContext.Current.CancellationToken);
+
+        var seed = await DeviceRegistryLoader.ReadSeedAsync(path, TestContext.Current.CancellationToken);
+
+        Assert.Equal(["P-1", null], seed.Devices!.Select(d => d.PatientId));
+        Assert.Equal("admission", Assert.Single(seed.Consents!).RecordedBy);
+    }
 }
