@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -96,11 +97,25 @@ public sealed class DeviceHostTests : IAsyncLifetime
     public async Task Ingest_UnknownDeviceAndNoConsent_CountedInHealthAndOnlyUnknownDeadLettered()
     {
         var handler = App.Services.GetRequiredService<MqttIngestHandler>();
+        var gateway = App.Services.GetRequiredService<MqttGatewayClient>();
+        var deadLetter = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscriber = new MqttClientFactory().CreateMqttClient();
+        subscriber.ApplicationMessageReceivedAsync += e =>
+        {
+            deadLetter.TrySetResult(Encoding.UTF8.GetString(e.ApplicationMessage.Payload.ToArray()));
+            return Task.CompletedTask;
+        };
+        await subscriber.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(gateway.Endpoint.Host, gateway.Endpoint.Port).WithClientId("dead-letter-probe").Build(), Ct);
+        await subscriber.SubscribeAsync(
+            new MqttClientSubscribeOptionsBuilder().WithTopicFilter(WearableEdge.Contracts.Topics.DeadLetter, MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce).Build(), Ct);
 
         await handler.HandleAsync(Vitals("P-1", "dev-1"));
+        // The no-consent message comes first: were it dead-lettered, it would be the first dead letter.
         await handler.HandleAsync(Vitals("P-2", "dev-2"));
         await handler.HandleAsync(Vitals("P-9", "dev-9"));
 
+        using var first = JsonDocument.Parse(await deadLetter.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct));
+        Assert.Equal(DeviceRejectReason.UnknownDevice, first.RootElement.GetProperty("reason").GetString());
         var ingest = await IngestHealthAsync();
         Assert.Equal(1, Count(ingest, "messagesAccepted", "vitals"));
         Assert.Equal(1, Count(ingest, "messagesRejected", DeviceRejectReason.NoConsent));
