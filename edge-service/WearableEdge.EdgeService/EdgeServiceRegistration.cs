@@ -11,6 +11,7 @@ using WearableEdge.Clinical.Samples;
 using WearableEdge.EdgeService.Alerts;
 using WearableEdge.EdgeService.Api;
 using WearableEdge.EdgeService.Demo;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Features;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring;
@@ -53,6 +54,9 @@ public static class EdgeServiceRegistration
         services.AddSingleton<OutboxStore>();
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<DatabaseMigrationService>();
+
+        // The device registry and consent: loaded (and seeded) from the store before ingest starts.
+        services.AddDeviceRegistry();
 
         // Queues between stages: bounded, and full means wait (back-pressure, nothing dropped).
         AddStageQueue<WearableSample>(services, sp => sp.GetRequiredService<IOptions<MqttOptions>>().Value.IngestQueueCapacity);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Clinical.Scoring;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring.Models;
 using WearableEdge.EdgeService.Storage;
@@ -29,6 +30,7 @@ public static class ApiEndpoints
         endpoints.MapAlertEndpoints();
         endpoints.MapGet("/api/models", (ModelRegistry registry) => Results.Json(ModelsOf(registry), ApiJsonContext.Default.ModelsView));
         endpoints.MapPost("/api/models/reload", ReloadModelsAsync).RequireAuthorization(Auth.AuthPolicies.Admin);
+        endpoints.MapDeviceEndpoints();
         return endpoints;
     }
 

@@ -7,6 +7,7 @@ using MQTTnet;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
 
@@ -24,6 +25,7 @@ public sealed class MqttIngestHandler(
     DeadLetterQueue deadLetters,
     RawSampleQueue rawSamples,
     PatientBoard board,
+    DeviceGate devices,
     EdgeMetrics metrics,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
@@ -51,6 +53,8 @@ public sealed class MqttIngestHandler(
             decoded = payload.Length > maxBytes
                 ? new DecodedPayload.Rejected(RejectReason.TooLarge, $"payload of {payload.Length} bytes exceeds {maxBytes}")
                 : PayloadDecoder.Decode(topic!, payload, (eventTime?.Value ?? new EventTimeOptions()).LimitAt(timeProvider.GetUtcNow()));
+            // Devices:Registry=Enforce: the patient from the registry, or unknown-device / no-consent.
+            decoded = devices.Admit(decoded);
         }
         catch (Exception exception)
         {
@@ -96,6 +100,12 @@ public sealed class MqttIngestHandler(
                 }
 
                 Log.PayloadRejected(logger, StreamOf(topic), rejected.Reason);
+                if (rejected.Reason == DeviceRejectReason.NoConsent)
+                {
+                    // Counted only: data of a patient without consent is not kept, not even as a dead letter.
+                    break;
+                }
+
                 deadLetters.Enqueue(new DeadLetterMessage
                 {
                     SchemaVersion = ContractVersion.V1,

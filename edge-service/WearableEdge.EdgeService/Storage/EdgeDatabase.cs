@@ -135,6 +135,38 @@ public sealed class EdgeDatabase
             revoked    INTEGER NOT NULL DEFAULT 0
         );
         """,
+
+        // v4: the device registry and consent. A device belongs to a patient for a period
+        // [valid_from, valid_to), so a sample is resolved by its own device time; consent is a
+        // record with who recorded it and when it was withdrawn (never deleted: an audit trail).
+        """
+        CREATE TABLE devices (
+            device_id     TEXT PRIMARY KEY,
+            registered_at INTEGER NOT NULL,
+            registered_by TEXT NOT NULL
+        );
+
+        CREATE TABLE device_assignments (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            device_id  TEXT NOT NULL REFERENCES devices (device_id),
+            patient_id TEXT NOT NULL,
+            valid_from INTEGER NOT NULL,
+            valid_to   INTEGER,
+            CHECK (valid_to IS NULL OR valid_to >= valid_from)
+        );
+        CREATE INDEX ix_device_assignments_device ON device_assignments (device_id, valid_from);
+
+        CREATE TABLE consents (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            patient_id   TEXT NOT NULL,
+            recorded_at  INTEGER NOT NULL,
+            recorded_by  TEXT NOT NULL,
+            scope        TEXT NOT NULL,
+            withdrawn_at INTEGER,
+            withdrawn_by TEXT
+        );
+        CREATE INDEX ix_consents_patient ON consents (patient_id, recorded_at);
+        """,
     ];
 
     private readonly string _connectionString;

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
@@ -227,11 +228,20 @@ public sealed class FuzzIngestTests : IDisposable
             deadLetters ?? new DeadLetterQueue(_metrics),
             new RawSampleQueue(Options.Create(new StorageOptions { StoreRawSamples = false }), _metrics),
             board,
+            OffGate(),
             _metrics,
             TimeProvider.System,
             new RunningLifetime(),
             Options.Create(new PayloadLimitOptions { MaxPayloadBytes = maxPayloadBytes }),
             NullLogger<MqttIngestHandler>.Instance);
+
+    /// <summary>The device gate as shipped by default (Devices:Registry=Off): it admits every payload and never reads the store.</summary>
+    private DeviceGate OffGate() =>
+        new(
+            new DeviceRegistry(new EdgeDatabase(Options.Create(new StorageOptions { DataDirectory = Path.Combine(Path.GetTempPath(), "wearable-edge-fuzz-unused") })), TimeProvider.System),
+            Options.Create(new DeviceOptions()),
+            _metrics,
+            TimeProvider.System);
 
     private (long Accepted, long Rejected, long Counted) Total()
     {

@@ -80,15 +80,16 @@ public sealed class EdgeDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task MigrateAsync_EmptyFolder_ReachesVersionThreeWithSamplesOutboxKindAuditAndUsers()
+    public async Task MigrateAsync_EmptyFolder_ReachesVersionFourWithSamplesOutboxKindAuditUsersAndRegistry()
     {
         var database = _folder.Database();
 
         var version = await database.MigrateAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(3, EdgeDatabase.CurrentVersion);
-        Assert.Equal(3, version);
-        Assert.Equal(3, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(4, EdgeDatabase.CurrentVersion);
+        Assert.Equal(4, version);
+        Assert.Equal(4, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(3, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('devices', 'device_assignments', 'consents');"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users';"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'api_tokens';"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM pragma_table_info('alert_events') WHERE name = 'actor';"));
