@@ -41,12 +41,15 @@ public static class EdgeServiceHost
                 ["Mqtt:EmbeddedPort"] = builder.Configuration["Mqtt:EmbeddedPort"] ?? "0",
                 ["Storage:DataDirectory"] = builder.Configuration["Storage:DataDirectory"]
                     ?? Path.Combine(Path.GetTempPath(), "wearable-edge-demo", Guid.NewGuid().ToString("N")[..8]),
-
-                // The demo ward faster than real time stamps its samples ahead of the wall clock,
-                // by design; the clock-skew check guards real devices, not the demo's own ward.
-                ["Ingest:MaxClockSkew"] = builder.Configuration["Ingest:MaxClockSkew"]
-                    ?? (builder.Configuration.GetValue<double?>($"{DemoOptions.SectionName}:Speed") is > 1 ? "1.00:00:00" : null),
             });
+
+            // The demo ward faster than real time stamps its samples ahead of the wall clock, by
+            // design; the clock-skew check guards real devices, not the demo's own ward.
+            if (builder.Configuration["Ingest:MaxClockSkew"] is null
+                && builder.Configuration.GetValue<double?>($"{DemoOptions.SectionName}:Speed") is > 1)
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ingest:MaxClockSkew"] = "1.00:00:00" });
+            }
         }
 
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
