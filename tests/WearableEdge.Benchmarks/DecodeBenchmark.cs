@@ -9,7 +9,7 @@ namespace WearableEdge.Benchmarks;
 
 /// <summary>
 /// Decode cost per message and format: wall time (ns) and bytes allocated on the calling thread,
-/// through <see cref="PayloadDecoder.Decode"/> as ingest calls it.
+/// through <see cref="PayloadDecoder.Decode(string, System.Buffers.ReadOnlySequence{byte})"/> as ingest calls it.
 ///   dotnet run -c Release --project tests/WearableEdge.Benchmarks -- decode [--messages 200000]
 /// Add a format by adding a case to <see cref="Cases"/> (a name, a topic and one payload); each case
 /// is also run through the whole ingest handler (<see cref="IngestHandlerBenchmark"/>).

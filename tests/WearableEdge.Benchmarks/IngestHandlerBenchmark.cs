@@ -11,6 +11,7 @@ using WearableEdge.Clinical.Samples;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService;
 using WearableEdge.EdgeService.Api;
+using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring;
 using WearableEdge.EdgeService.Storage;
@@ -33,7 +34,13 @@ internal static class IngestHandlerBenchmark
         var handler = new MqttIngestHandler(
             samples.Writer, modelInputs.Writer, new DeadLetterQueue(metrics),
             new RawSampleQueue(Options.Create(new StorageOptions { StoreRawSamples = false }), metrics),
-            new PatientBoard(), metrics, TimeProvider.System, new RunningLifetime(),
+            new PatientBoard(),
+            new DeviceGate(
+                new DeviceRegistry(new EdgeDatabase(Options.Create(new StorageOptions { DataDirectory = Path.Combine(Path.GetTempPath(), "wearable-edge-bench-unused") })), TimeProvider.System),
+                Options.Create(new DeviceOptions()),
+                metrics,
+                TimeProvider.System),
+            metrics, TimeProvider.System, new RunningLifetime(),
             Options.Create(new PayloadLimitOptions()), NullLogger<MqttIngestHandler>.Instance);
         foreach (var (name, topic, json) in cases)
         {
