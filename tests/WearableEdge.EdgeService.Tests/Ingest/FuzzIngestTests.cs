@@ -19,8 +19,10 @@ namespace WearableEdge.EdgeService.Tests.Ingest;
 /// <summary>
 /// Robustness: random and mutated payloads through the real ingest handler (and so the real
 /// decoder), in process. Nothing may throw out of ingest, memory must stay bounded, and every
-/// message must end accepted or rejected under exactly one reason.
+/// message must end accepted or rejected under exactly one reason. The heap is measured process
+/// wide, so the class runs alone: tests running beside it would make their allocations look like ours.
 /// </summary>
+[Collection(HeapMeasurement.Name)]
 public sealed class FuzzIngestTests : IDisposable
 {
     private const int MessageCount = 100_000;
@@ -427,4 +429,11 @@ public sealed class FuzzIngestTests : IDisposable
         {
         }
     }
+}
+
+/// <summary>Tests that measure the process-wide heap: run with nothing else in parallel.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HeapMeasurement
+{
+    public const string Name = "heap measurement";
 }
