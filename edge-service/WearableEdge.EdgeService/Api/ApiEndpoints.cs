@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WearableEdge.Clinical.Samples;
 using WearableEdge.Clinical.Scoring;
 using WearableEdge.EdgeService.Devices;
+using WearableEdge.EdgeService.Features;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Scoring.Models;
 using WearableEdge.EdgeService.Storage;
@@ -26,7 +27,8 @@ public static class ApiEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/health", HealthAsync).AllowAnonymous();
         endpoints.MapGet("/metrics", MetricsAsync);
-        endpoints.MapGet("/api/patients", (PatientBoard board) => Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(ToView)]));
+        endpoints.MapGet("/api/patients", (PatientBoard board, SampleQualityCounts quality) =>
+            Results.Ok<IReadOnlyList<PatientView>>([.. board.All.Select(p => ToView(p, quality.For(p.PatientId)))]));
         endpoints.MapAlertEndpoints();
         endpoints.MapGet("/api/models", (ModelRegistry registry) => Results.Json(ModelsOf(registry), ApiJsonContext.Default.ModelsView));
         endpoints.MapPost("/api/models/reload", ReloadModelsAsync).RequireAuthorization(Auth.AuthPolicies.Admin);
@@ -165,7 +167,7 @@ public static class ApiEndpoints
         return targets;
     }
 
-    private static PatientView ToView(PatientSnapshot patient)
+    private static PatientView ToView(PatientSnapshot patient, SampleQualityCount quality)
     {
         var window = patient.LatestWindow is { } w
             ? new WindowView(
@@ -196,6 +198,7 @@ public static class ApiEndpoints
                 News2.Version)
             : null;
         return new PatientView(patient.PatientId, window, news2, patient.Device, patient.LastMotionAt, patient.MotionMagnitudeStdDev,
-            new PatientIngestView(patient.MessagesAccepted, patient.MessagesRejected));
+            new PatientIngestView(patient.MessagesAccepted, patient.MessagesRejected),
+            new PatientSampleQualityView(quality.PoorSignal, quality.Implausible, quality.Duplicate, quality.TooLate));
     }
 }

@@ -42,10 +42,17 @@ public sealed record PatientView(
     DeviceStatus? Device,
     DateTimeOffset? LastMotionAt,
     double? MotionMagnitudeStdDev,
-    PatientIngestView? Ingest = null);
+    PatientIngestView? Ingest = null,
+    PatientSampleQualityView? SampleQuality = null);
 
 /// <summary>A patient's MQTT messages: accepted, and rejected by reason (the same reasons as on <c>/metrics</c>).</summary>
 public sealed record PatientIngestView(long MessagesAccepted, IReadOnlyDictionary<string, long> MessagesRejected);
+
+/// <summary>
+/// A patient's samples that were accepted from the wire but kept out of the windows (so out of
+/// every clinical alert): poor signal quality, outside the plausibility ranges, duplicates, too late.
+/// </summary>
+public sealed record PatientSampleQualityView(long PoorSignal, long Implausible, long Duplicate, long TooLate);
 
 public sealed record WindowView(
     DateTimeOffset Start,

@@ -5,8 +5,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using WearableEdge.Clinical.Features;
 using WearableEdge.Contracts;
 using WearableEdge.EdgeService.Auth;
+using WearableEdge.EdgeService.Features;
 using WearableEdge.EdgeService.Ingest;
 using WearableEdge.EdgeService.Tests.Auth;
 
@@ -64,6 +66,12 @@ public sealed partial class FuzzIngestHostTests : IAsyncLifetime
         await Send(Topics.Vitals(Patient), "{\"schemaVersion\":1,");
         await Send("not/a/topic", Device);
 
+        // Samples the feature stage kept out of the windows, as it records them.
+        var quality = app.Services.GetRequiredService<SampleQualityCounts>();
+        quality.Record(Patient, SampleDisposition.Implausible);
+        quality.Record(Patient, SampleDisposition.Implausible);
+        quality.Record(Patient, SampleDisposition.PoorSignal);
+
         using var http = await TestAccess.ClientAsync(app, Roles.Admin, Ct);
         var metrics = await http.GetStringAsync("/metrics", Ct);
 
@@ -86,6 +94,10 @@ public sealed partial class FuzzIngestHostTests : IAsyncLifetime
         Assert.Equal(2, rejected.GetProperty("payload-too-large").GetInt64());
         Assert.Equal(1, rejected.GetProperty("malformed-json").GetInt64());
         Assert.Equal(2, rejected.EnumerateObject().Count());
+        var sampleQuality = patient.GetProperty("sampleQuality");
+        Assert.Equal(2, sampleQuality.GetProperty("implausible").GetInt64());
+        Assert.Equal(1, sampleQuality.GetProperty("poorSignal").GetInt64());
+        Assert.Equal(0, sampleQuality.GetProperty("tooLate").GetInt64());
 
         Task Send(string topic, string json) => handler.HandleAsync(topic, new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json)));
     }
