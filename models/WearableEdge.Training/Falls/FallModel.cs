@@ -274,18 +274,7 @@ internal static class FallModel
                 "the end of the window, then lying still. Trained on simulator data only.",
             AlertType = "fall",
             FeatureSet = FallFeatures.FeatureSetId,
-            Inputs = new ModelInputs
-            {
-                TensorName = run.InputTensorName,
-                Features = FallFeatures.Features.Select((f, i) => new ModelInputFeature
-                {
-                    Name = f.Name,
-                    Unit = f.Unit,
-                    Window = f.Window,
-                    Label = f.Label,
-                    Reference = Math.Round(medians[i], 4),
-                }).ToList(),
-            },
+            Inputs = ModelPackage.Inputs(run.InputTensorName, FallFeatures.Features, medians),
             Outputs = new ModelOutputs
             {
                 ScoreTensorNames = run.ScoreTensorNames,

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using WearableEdge.Clinical.Features;
 using WearableEdge.Contracts;
 
 namespace WearableEdge.Training.Reporting;
@@ -7,6 +8,23 @@ namespace WearableEdge.Training.Reporting;
 /// <summary>Writes <c>models/&lt;id&gt;/&lt;version&gt;/</c>: model.onnx, model.json (the manifest) and MODEL_CARD.md.</summary>
 internal static class ModelPackage
 {
+    /// <summary>
+    /// The manifest's inputs: the Clinical feature list in order, each with its training median
+    /// as the reference value explanations compare against.
+    /// </summary>
+    public static ModelInputs Inputs(string tensorName, IReadOnlyList<ModelFeature> features, IReadOnlyList<double> medians) => new()
+    {
+        TensorName = tensorName,
+        Features = [.. features.Select((f, i) => new ModelInputFeature
+        {
+            Name = f.Name,
+            Unit = f.Unit,
+            Window = f.Window,
+            Label = f.Label,
+            Reference = Math.Round(medians[i], 4),
+        })],
+    };
+
     public static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     /// <summary>Writes the three files; returns the folder.</summary>

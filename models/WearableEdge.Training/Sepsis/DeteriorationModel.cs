@@ -70,18 +70,7 @@ internal static class DeteriorationModel
                 "from the hourly wearable-grade vitals of the patient (HR, SpO2, respiration rate, temperature, systolic BP) and age.",
             AlertType = "deterioration",
             FeatureSet = DeteriorationFeatures.FeatureSetId,
-            Inputs = new ModelInputs
-            {
-                TensorName = run.InputTensorName,
-                Features = DeteriorationFeatures.Features.Select((f, i) => new ModelInputFeature
-                {
-                    Name = f.Name,
-                    Unit = f.Unit,
-                    Window = f.Window,
-                    Label = f.Label,
-                    Reference = Math.Round(medians[i], 4),
-                }).ToList(),
-            },
+            Inputs = ModelPackage.Inputs(run.InputTensorName, DeteriorationFeatures.Features, medians),
             Outputs = new ModelOutputs
             {
                 ScoreTensorNames = run.ScoreTensorNames,
