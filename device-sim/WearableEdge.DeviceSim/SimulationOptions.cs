@@ -54,8 +54,23 @@ public sealed record SimulationOptions
     /// <summary>Whether to publish 50 Hz accelerometer batches; default true.</summary>
     public bool Motion { get; init; } = true;
 
-    /// <summary>1 Hz vitals samples per message; 1–3600, default 5.</summary>
+    /// <summary>Most vitals samples per message in the standard formats (one data point or Observation per sign).</summary>
+    public const int MaxStandardFormatBatchSize = 60;
+
+    /// <summary>1 Hz vitals samples per message; 1–3600 (1–60 for Open mHealth and FHIR), default 5.</summary>
     public int VitalsBatchSize { get; init; } = 5;
+
+    /// <summary>
+    /// Wire format of vitals (and, for <see cref="PayloadFormat.OpenMHealth"/>, motion); default
+    /// <see cref="PayloadFormat.V1"/>. Device status is always contract v1.
+    /// </summary>
+    public PayloadFormat Format { get; init; } = PayloadFormat.V1;
+
+    /// <summary>
+    /// Unit of temperature in <see cref="PayloadFormat.OpenMHealth"/> and <see cref="PayloadFormat.Fhir"/>
+    /// payloads; default °C. Contract v1 has no unit field (always °C), so °F needs one of those formats.
+    /// </summary>
+    public TemperatureUnit TemperatureUnit { get; init; } = TemperatureUnit.Celsius;
 
     /// <summary>MQTT client id; default <c>wearable-edge-sim</c>.</summary>
     public string ClientId { get; init; } = "wearable-edge-sim";
@@ -111,6 +126,16 @@ public sealed record SimulationOptions
             problems.Add($"{nameof(VitalsBatchSize)} must be 1–3600, not {VitalsBatchSize}.");
         }
 
+        if (Format != PayloadFormat.V1 && VitalsBatchSize > MaxStandardFormatBatchSize)
+        {
+            problems.Add($"{nameof(VitalsBatchSize)} must be 1–{MaxStandardFormatBatchSize} with {nameof(Format)} {Format}, not {VitalsBatchSize} (one data point or Observation per sign keeps a message within the gateway's 600 values and 256 KiB).");
+        }
+
+        if (Format == PayloadFormat.V1 && TemperatureUnit != TemperatureUnit.Celsius)
+        {
+            problems.Add($"{nameof(TemperatureUnit)} {TemperatureUnit} needs {nameof(Format)} OpenMHealth or Fhir: contract v1 sends °C only.");
+        }
+
         if (string.IsNullOrWhiteSpace(ClientId))
         {
             problems.Add($"{nameof(ClientId)} must not be empty.");
@@ -131,4 +156,33 @@ public sealed record SimulationOptions
 
         return problems;
     }
+}
+
+/// <summary>The wire format the simulator publishes vitals in (docs/contract.md).</summary>
+public enum PayloadFormat
+{
+    /// <summary>Contract v1 on <c>wearables/{patientId}/vitals</c> and <c>/motion</c>.</summary>
+    V1,
+
+    /// <summary>
+    /// Open mHealth on <c>wearables/{patientId}/omh</c>: a JSON array of vital-sign data points per
+    /// message, and each motion batch as one <c>wearable-edge:acceleration:1.0</c> data point.
+    /// </summary>
+    OpenMHealth,
+
+    /// <summary>
+    /// HL7 FHIR R4 on <c>wearables/{patientId}/fhir</c>: a Bundle of vital-signs Observations per
+    /// message. Motion stays contract v1 (FHIR has no accelerometer-batch resource the gateway reads).
+    /// </summary>
+    Fhir,
+}
+
+/// <summary>Unit of temperature in the standard formats.</summary>
+public enum TemperatureUnit
+{
+    /// <summary>Degrees Celsius (UCUM <c>Cel</c>, Open mHealth <c>C</c>).</summary>
+    Celsius,
+
+    /// <summary>Degrees Fahrenheit (UCUM <c>[degF]</c>, Open mHealth <c>F</c>), as US devices report.</summary>
+    Fahrenheit,
 }

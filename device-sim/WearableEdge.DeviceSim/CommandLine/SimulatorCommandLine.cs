@@ -12,7 +12,7 @@ internal static class SimulatorCommandLine
     public const string Usage = """
         Usage: WearableEdge.DeviceSim [options]
 
-        Publishes virtual patients' wearable data (contract v1, QoS 1) to an MQTT broker:
+        Publishes virtual patients' wearable data (contract v1 by default, QoS 1) to an MQTT broker:
         vitals at 1 Hz, motion at 50 Hz, device status every 60 s (device time).
 
         Options:
@@ -40,6 +40,13 @@ internal static class SimulatorCommandLine
           --ground-truth PATH    write one JSON line per scheduled event at start
           --vitals-batch N       1 Hz vitals samples per message (default 5)
           --no-motion            do not publish accelerometer data
+          --format F             wire format of vitals: v1 (default, wearables/{patientId}/vitals),
+                                 omh (Open mHealth data points on wearables/{patientId}/omh; motion
+                                 too, as wearable-edge:acceleration:1.0; no blood pressure) or
+                                 fhir (a FHIR R4 Bundle of vital-signs Observations on
+                                 wearables/{patientId}/fhir; motion stays v1). Device status is
+                                 always v1. omh and fhir allow --vitals-batch 1-60
+          --temperature-unit U   C (default) or F: temperature unit in omh and fhir payloads
           --client-id ID         MQTT client id (default wearable-edge-sim)
           --device-start TIME    device time of the start, ISO 8601 (default: now)
           -h, --help             print this help
@@ -53,7 +60,7 @@ internal static class SimulatorCommandLine
     [
         "--broker", "--patients", "--seed", "--speed", "--duration", "--event", "--scenario",
         "--ground-truth", "--vitals-batch", "--client-id", "--device-start",
-        "--ca-file", "--cert", "--key", "--username", "--password-file",
+        "--ca-file", "--cert", "--key", "--username", "--password-file", "--format", "--temperature-unit",
     ];
 
     public static CommandLineResult Parse(IReadOnlyList<string> args)
@@ -183,6 +190,27 @@ internal static class SimulatorCommandLine
                     error = ParseInt(name, value, 1, 3600, out var batch);
                     options = options with { VitalsBatchSize = batch };
                     break;
+                case "--format":
+                    PayloadFormat? format = value switch
+                    {
+                        "v1" => PayloadFormat.V1,
+                        "omh" => PayloadFormat.OpenMHealth,
+                        "fhir" => PayloadFormat.Fhir,
+                        _ => null,
+                    };
+                    options = options with { Format = format ?? PayloadFormat.V1 };
+                    error = format is null ? $"--format must be v1, omh or fhir, not '{value}'." : null;
+                    break;
+                case "--temperature-unit":
+                    TemperatureUnit? unit = value switch
+                    {
+                        "C" => TemperatureUnit.Celsius,
+                        "F" => TemperatureUnit.Fahrenheit,
+                        _ => null,
+                    };
+                    options = options with { TemperatureUnit = unit ?? TemperatureUnit.Celsius };
+                    error = unit is null ? $"--temperature-unit must be C or F, not '{value}'." : null;
+                    break;
                 case "--client-id":
                     options = options with { ClientId = value };
                     error = string.IsNullOrWhiteSpace(value) ? "--client-id must not be empty." : null;
@@ -230,6 +258,16 @@ internal static class SimulatorCommandLine
         if (options.PasswordFile is not null && options.Username is null)
         {
             return Fail("--password-file needs --username.");
+        }
+
+        if (options.Format == PayloadFormat.V1 && options.TemperatureUnit != TemperatureUnit.Celsius)
+        {
+            return Fail("--temperature-unit F needs --format omh or fhir: contract v1 sends °C only.");
+        }
+
+        if (options.Format != PayloadFormat.V1 && options.VitalsBatchSize > SimulationOptions.MaxStandardFormatBatchSize)
+        {
+            return Fail($"--vitals-batch must be 1–{SimulationOptions.MaxStandardFormatBatchSize} with --format omh or fhir, not {options.VitalsBatchSize}.");
         }
 
         options = options with { Events = events.Select(e => e.Event).ToList() };

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WearableEdge.Contracts;
+using WearableEdge.DeviceSim.Formats;
 using WearableEdge.DeviceSim.Physiology;
 
 namespace WearableEdge.DeviceSim.Generation;
@@ -28,11 +29,15 @@ internal sealed class WardGenerator
     private readonly List<VirtualPatient> _patients = [];
     private readonly PriorityQueue<Cursor, (long DueTicks, int Patient, Stream Stream)> _due = new();
     private readonly int _vitalsBatchSize;
+    private readonly PayloadFormat _format;
+    private readonly TemperatureUnit _temperatureUnit;
 
     public WardGenerator(SimulationOptions options, DateTimeOffset deviceStart)
     {
         ArgumentNullException.ThrowIfNull(options);
         _vitalsBatchSize = options.VitalsBatchSize;
+        _format = options.Format;
+        _temperatureUnit = options.TemperatureUnit;
         DeviceStart = deviceStart;
 
         // One seed per patient, drawn in patient order from the ward seed: patient-003 is the same
@@ -109,6 +114,18 @@ internal sealed class WardGenerator
             samples[i] = patient.Vitals(offset, DeviceStart + offset);
         }
 
+        // Created when its last sample is taken: the time the message becomes due.
+        var created = samples[^1].Ts!.Value;
+        switch (_format)
+        {
+            case PayloadFormat.OpenMHealth:
+                return new OutgoingMessage(
+                    Topics.OpenMHealth(patient.PatientId), OpenMHealthEncoder.Vitals(patient.DeviceId, samples, _temperatureUnit, created));
+            case PayloadFormat.Fhir:
+                return new OutgoingMessage(
+                    Topics.Fhir(patient.PatientId), FhirBundleEncoder.Vitals(patient.PatientId, patient.DeviceId, samples, _temperatureUnit));
+        }
+
         var message = new VitalsBatch { SchemaVersion = ContractVersion.V1, DeviceId = patient.DeviceId, Samples = samples };
         return new OutgoingMessage(
             Topics.Vitals(patient.PatientId), JsonSerializer.SerializeToUtf8Bytes(message, ContractJsonContext.Default.VitalsBatch));
@@ -118,11 +135,19 @@ internal sealed class WardGenerator
     {
         double[] x = new double[MotionBatchSize], y = new double[MotionBatchSize], z = new double[MotionBatchSize];
         patient.Motion(x, y, z);
+        var ts = DeviceStart + Times(MotionInterval, batch * MotionBatchSize);
+        if (_format == PayloadFormat.OpenMHealth)
+        {
+            var created = ts + Times(MotionInterval, MotionBatchSize - 1);
+            return new OutgoingMessage(
+                Topics.OpenMHealth(patient.PatientId), OpenMHealthEncoder.Acceleration(patient.DeviceId, ts, MotionRateHz, x, y, z, created));
+        }
+
         var message = new MotionBatch
         {
             SchemaVersion = ContractVersion.V1,
             DeviceId = patient.DeviceId,
-            Ts = DeviceStart + Times(MotionInterval, batch * MotionBatchSize),
+            Ts = ts,
             SampleRateHz = MotionRateHz,
             X = x,
             Y = y,
