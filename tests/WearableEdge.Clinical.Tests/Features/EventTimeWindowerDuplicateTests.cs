@@ -117,16 +117,19 @@ public sealed class EventTimeWindowerDuplicateTests
 
     /// <summary>
     /// Property: re-sending any subset of batches (as an MQTT QoS 1 redelivery or a device retry
-    /// does, within the lateness bound) gives the same windows with the same features, and exactly
-    /// the re-sent samples are counted as duplicates. Each second carries one-sign samples of one
-    /// device (Open mHealth style) and, where generated, a second device's sample (a swap).
+    /// does, at once or a few batches later) gives the same windows with the same features; every
+    /// re-sent sample is counted as a duplicate, except one whose windows had all closed, which is
+    /// counted too late; within the lateness bound the duplicate count equals the re-sent samples.
+    /// Each second carries one-sign samples of one device (Open mHealth style) and, where
+    /// generated, a second device's sample (a swap).
     /// </summary>
     /// <param name="values">Heart rates, one per second; their count sets the run length.</param>
     /// <param name="secondDevice">Which seconds also carry a sample of a second device, cycled.</param>
     /// <param name="resend">Which batches are re-sent, cycled.</param>
     /// <param name="batchSize">Samples per batch, 1–4 seconds' worth.</param>
+    /// <param name="delays">How many batches later (0–7) each re-sent batch arrives, cycled.</param>
     [Property(MaxTest = 300)]
-    public void ResendingAnySubsetOfBatches_SameFeatures_DuplicatesEqualResentSamples(byte[] values, bool[] secondDevice, bool[] resend, byte batchSize)
+    public void ResendingAnySubsetOfBatches_SameFeatures_ResentSamplesCountedDuplicateOrTooLate(byte[] values, bool[] secondDevice, bool[] resend, byte batchSize, byte[] delays)
     {
         var seconds = values.Length;
         var perBatch = 1 + (batchSize % 4);
@@ -148,25 +151,37 @@ public sealed class EventTimeWindowerDuplicateTests
         }
 
         var once = batches.SelectMany(b => b).ToList();
-        var withResends = new List<WearableSample>();
+
+        // A re-sent batch arrives right after its original or up to 7 batches later. When its oldest
+        // sample is then less than the allowed lateness (5 s) behind the newest one, it must be a
+        // duplicate; later, it may instead be too late (its windows closed): never accepted again.
+        var arrivals = new List<(double Position, List<WearableSample> Batch)>();
         var resentCount = 0;
+        var resentWithinLateness = 0;
         for (var i = 0; i < batches.Count; i++)
         {
-            withResends.AddRange(batches[i]);
+            arrivals.Add((i, batches[i]));
             if (resend.Length > 0 && resend[i % resend.Length])
             {
+                var delay = delays.Length == 0 ? 0 : delays[i % delays.Length] % 8;
                 // A copy, not the same instance: a redelivery is decoded afresh.
-                withResends.AddRange(batches[i].Select(s => s with { }));
+                arrivals.Add((i + delay + 0.5, [.. batches[i].Select(s => s with { })]));
                 resentCount += batches[i].Count;
+                var newestAhead = Math.Min(seconds - 1, ((i + delay + 1) * perBatch) - 1) - (i * perBatch);
+                resentWithinLateness += newestAhead < 5 ? batches[i].Count : 0;
             }
         }
+
+        var withResends = arrivals.OrderBy(a => a.Position).SelectMany(a => a.Batch).ToList();
 
         var expected = Run(once, out var onceDispositions);
         var actual = Run(withResends, out var dispositions);
 
         Assert.All(onceDispositions, d => Assert.Equal(SampleDisposition.Accepted, d));
-        Assert.Equal(resentCount, dispositions.Count(d => d == SampleDisposition.Duplicate));
+        var duplicates = dispositions.Count(d => d == SampleDisposition.Duplicate);
         Assert.Equal(once.Count, dispositions.Count(d => d == SampleDisposition.Accepted));
+        Assert.Equal(resentCount, duplicates + dispositions.Count(d => d == SampleDisposition.TooLate));
+        Assert.InRange(duplicates, resentWithinLateness, resentCount);
         FeatureVectorAssert.Equal(expected, actual);
     }
 
