@@ -42,6 +42,15 @@ public sealed record VitalsReading
 
     /// <summary>Systolic blood pressure, LOINC 8480-6, UCUM <c>mm[Hg]</c>. Optional.</summary>
     public double? SystolicBp { get; init; }
+
+    /// <summary>
+    /// The device's signal-quality index for this sample, 0 (unusable) to 1 (clean), UCUM <c>1</c>.
+    /// Optional (added in v1 without a version change: older senders omit it). A PPG wearable
+    /// should send it per sample: motion artefact comes and goes within seconds, which a periodic
+    /// device status cannot follow. Below the gateway's threshold (default 0.5) the sample is
+    /// counted as poor signal and kept out of features and alerts.
+    /// </summary>
+    public double? SignalQuality { get; init; }
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace WearableEdge.EdgeService.Features;
 /// <summary>One patient's samples kept out of the windows, by cause.</summary>
 /// <param name="PoorSignal">Flagged poor signal quality by the device.</param>
 /// <param name="Implausible">Outside the physiological plausibility ranges.</param>
-/// <param name="Duplicate">Same device time already windowed (a re-sent batch).</param>
+/// <param name="Duplicate">Same device, vital sign and device time already windowed (a re-sent batch).</param>
 /// <param name="TooLate">Later than the allowed lateness.</param>
 public sealed record SampleQualityCount(long PoorSignal, long Implausible, long Duplicate, long TooLate);
 

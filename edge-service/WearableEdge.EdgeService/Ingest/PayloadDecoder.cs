@@ -215,31 +215,27 @@ public static class PayloadDecoder
                 return Reject(RejectReason.MissingField, $"samples[{i}] carries no vital sign");
             }
 
-            if (OutOfRange(vitals) is { } field)
+            if (PlausibilityRanges.FirstOutside(vitals) is { } sign)
             {
-                return Reject(RejectReason.InvalidValue, $"samples[{i}].{field} is outside the plausible range");
+                return Reject(RejectReason.InvalidValue, $"samples[{i}].{FieldName(sign)} is outside the plausible range");
             }
 
-            samples.Add(new WearableSample(patientId, batch.DeviceId, ts.ToUniversalTime(), vitals));
+            if (reading.SignalQuality is { } quality && (!double.IsFinite(quality) || quality is < 0 or > 1))
+            {
+                return Reject(RejectReason.InvalidValue, $"samples[{i}].signalQuality must be 0–1");
+            }
+
+            samples.Add(new WearableSample(patientId, batch.DeviceId, ts.ToUniversalTime(), vitals, reading.SignalQuality));
         }
 
         return new DecodedPayload.Vitals(patientId, batch.DeviceId, samples);
     }
 
     /// <summary>
-    /// Physiologically possible ranges, wide on purpose: they reject sensor garbage (a 0 % SpO2 from
-    /// a loose probe, a 400 /min pulse), not abnormal values a patient can really have.
+    /// The wire name of a sign in a v1 sample. The ranges themselves are <see cref="PlausibilityRanges"/>
+    /// (one table, cited in docs/plausibility.md), shared with the feature stage's screen.
     /// </summary>
-    private static string? OutOfRange(VitalSigns v) =>
-        Outside(v.HeartRate, 20, 300) ? "heartRate"
-        : Outside(v.SpO2, 50, 100) ? "spO2"
-        : Outside(v.RespirationRate, 1, 80) ? "respirationRate"
-        : Outside(v.Temperature, 25, 45) ? "temperatureC"
-        : Outside(v.SystolicBp, 40, 300) ? "systolicBp"
-        : null;
-
-    private static bool Outside(double? value, double min, double max) =>
-        value is { } x && (!double.IsFinite(x) || x < min || x > max);
+    private static string FieldName(VitalSign sign) => sign == VitalSign.Temperature ? "temperatureC" : VitalSignCodes.Name(sign);
 
     internal static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
     {
