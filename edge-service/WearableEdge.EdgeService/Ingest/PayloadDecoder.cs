@@ -215,11 +215,9 @@ public static class PayloadDecoder
                 return Reject(RejectReason.MissingField, $"samples[{i}] carries no vital sign");
             }
 
-            if (PlausibilityRanges.FirstOutside(vitals) is { } sign)
-            {
-                return Reject(RejectReason.InvalidValue, $"samples[{i}].{FieldName(sign)} is outside the plausible range");
-            }
-
+            // A finite value outside the plausibility ranges is sensor garbage in one sample, not a
+            // broken message: the sample passes on and the feature stage's screen counts it
+            // `implausible` and keeps it out of the windows, so the message's good samples are not lost.
             if (reading.SignalQuality is { } quality && (!double.IsFinite(quality) || quality is < 0 or > 1))
             {
                 return Reject(RejectReason.InvalidValue, $"samples[{i}].signalQuality must be 0–1");
@@ -230,12 +228,6 @@ public static class PayloadDecoder
 
         return new DecodedPayload.Vitals(patientId, batch.DeviceId, samples);
     }
-
-    /// <summary>
-    /// The wire name of a sign in a v1 sample. The ranges themselves are <see cref="PlausibilityRanges"/>
-    /// (one table, cited in docs/plausibility.md), shared with the feature stage's screen.
-    /// </summary>
-    private static string FieldName(VitalSign sign) => sign == VitalSign.Temperature ? "temperatureC" : VitalSignCodes.Name(sign);
 
     internal static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
     {

@@ -130,8 +130,11 @@ public sealed class SignalQualityAndDuplicateTests
 
         Assert.IsType<DecodedPayload.Vitals>(Decode(Topics.Vitals(PatientId), Batch(min)));
         Assert.IsType<DecodedPayload.Vitals>(Decode(Topics.Vitals(PatientId), Batch(max)));
-        Assert.Equal(RejectReason.InvalidValue, Assert.IsType<DecodedPayload.Rejected>(Decode(Topics.Vitals(PatientId), Batch(min - 0.5))).Reason);
-        Assert.Equal(RejectReason.InvalidValue, Assert.IsType<DecodedPayload.Rejected>(Decode(Topics.Vitals(PatientId), Batch(max + 0.5))).Reason);
+        SampleQuality Screened(double value) => SampleScreen.Assess(Assert.Single(Assert.IsType<DecodedPayload.Vitals>(Decode(Topics.Vitals(PatientId), Batch(value))).Samples));
+        Assert.Equal(SampleQuality.Usable, Screened(min));
+        Assert.Equal(SampleQuality.Usable, Screened(max));
+        Assert.Equal(SampleQuality.Implausible, Screened(min - 0.5));
+        Assert.Equal(SampleQuality.Implausible, Screened(max + 0.5));
     }
 
     [Fact]

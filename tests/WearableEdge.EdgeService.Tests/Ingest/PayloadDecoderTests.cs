@@ -147,10 +147,19 @@ public sealed class PayloadDecoderTests
     [InlineData("respirationRate", 0)]
     [InlineData("temperatureC", 60)]
     [InlineData("systolicBp", 10)]
-    public void Decode_ValueOutsidePlausibleRange_IsInvalidValue(string field, double value) =>
-        Assert.Equal(RejectReason.InvalidValue, RejectionOf(VitalsTopic, $$"""
-            {"schemaVersion":1,"deviceId":"watch-42","samples":[{"ts":"2025-03-01T08:00:00Z","{{field}}":{{value.ToString(CultureInfo.InvariantCulture)}}}]}
-            """));
+    public void Decode_ValueOutsidePlausibleRange_PassesOnAndIsScreenedImplausible(string field, double value)
+    {
+        // One garbage value does not cost the message's good samples: both pass the decoder and the
+        // feature stage's screen keeps the garbage one out of the windows, counted `implausible`.
+        var decoded = Decode(VitalsTopic, $$"""
+            {"schemaVersion":1,"deviceId":"watch-42","samples":[{"ts":"2025-03-01T08:00:00Z","{{field}}":{{value.ToString(CultureInfo.InvariantCulture)}}},{"ts":"2025-03-01T08:00:01Z","heartRate":72}]}
+            """);
+
+        var vitals = Assert.IsType<DecodedPayload.Vitals>(decoded);
+        Assert.Equal(2, vitals.Samples.Count);
+        Assert.Equal(SampleQuality.Implausible, SampleScreen.Assess(vitals.Samples[0]));
+        Assert.Equal(SampleQuality.Usable, SampleScreen.Assess(vitals.Samples[1]));
+    }
 
     [Fact]
     public void Decode_AbnormalButPossibleValues_AreAccepted()
