@@ -85,6 +85,14 @@ else
   run install -m 0640 "$HERE/appsettings.Production.json" "$ETC_DIR/appsettings.Production.json"
   system chown "root:$SERVICE" "$ETC_DIR/appsettings.Production.json"
 fi
+# The device registry's seed (Devices:SeedFile): installed once, empty; the ward fills it in or uses
+# the admin API (deploy/README.md, docs/consent.md). The service runs with Devices:Registry=Enforce.
+if [ -e "$ETC_DIR/devices.json" ]; then
+  echo "keeping $ETC_DIR/devices.json"
+else
+  run install -m 0640 "$HERE/devices.json" "$ETC_DIR/devices.json"
+  system chown "root:$SERVICE" "$ETC_DIR/devices.json"
+fi
 # The service reads its configuration from its content root (/opt/wearable-edge): point it at /etc.
 run ln -sfn "/etc/$SERVICE/appsettings.Production.json" "$APP_DIR/appsettings.Production.json"
 
@@ -136,7 +144,8 @@ run install -m 0644 "$HERE/systemd/$SERVICE.service" "$UNIT_DIR/$SERVICE.service
 if [ -z "$DESTDIR" ] && [ ! -d /run/systemd/system ]; then
   echo "systemd is not running on this machine: the unit is installed but not started. Run the service directly:"
   echo "  sudo runuser -u $SERVICE -- env DOTNET_ENVIRONMENT=Production ASPNETCORE_CONTENTROOT=/opt/$SERVICE \\"
-  echo "    Storage__DataDirectory=/var/lib/$SERVICE Sync__SiteKeyFile=/etc/$SERVICE/site.key /opt/$SERVICE/WearableEdge.EdgeService"
+  echo "    Storage__DataDirectory=/var/lib/$SERVICE Sync__SiteKeyFile=/etc/$SERVICE/site.key \\"
+  echo "    Devices__Registry=Enforce Devices__SeedFile=/etc/$SERVICE/devices.json /opt/$SERVICE/WearableEdge.EdgeService"
 else
   system systemctl daemon-reload
   system systemctl enable "$SERVICE.service"

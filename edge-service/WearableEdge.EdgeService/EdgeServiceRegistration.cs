@@ -37,6 +37,7 @@ public static class EdgeServiceRegistration
 
         AddOptions<MqttOptions, MqttOptionsValidator>(services, MqttOptions.SectionName);
         AddOptions<PayloadLimitOptions, PayloadLimitOptionsValidator>(services, PayloadLimitOptions.SectionName);
+        AddOptions<DeadLetterOptions, DeadLetterOptionsValidator>(services, DeadLetterOptions.SectionName);
         AddOptions<FeatureOptions, FeatureOptionsValidator>(services, FeatureOptions.SectionName);
         AddOptions<EventTimeOptions, EventTimeOptionsValidator>(services, EventTimeOptions.SectionName);
         AddOptions<AlertOptions, AlertOptionsValidator>(services, AlertOptions.SectionName);

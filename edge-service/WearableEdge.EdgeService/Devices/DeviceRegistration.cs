@@ -16,6 +16,7 @@ public static class DeviceRegistration
         services.AddSingleton<IValidateOptions<DeviceOptions>, DeviceOptionsValidator>();
         services.AddSingleton<DeviceRegistry>();
         services.AddSingleton<DeviceGate>();
+        services.AddSingleton<Sync.IOutboxWithholding, ConsentWithholding>();
         services.AddHostedService<DeviceRegistryLoader>();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, DeviceJsonContext.Default));
         return services;

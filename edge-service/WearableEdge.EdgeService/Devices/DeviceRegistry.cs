@@ -47,6 +47,22 @@ public sealed class DeviceRegistry(EdgeDatabase database, TimeProvider timeProvi
         }
     }
 
+    /// <summary>
+    /// Whether data about <paramref name="patientId"/> from device time <paramref name="eventAt"/> may
+    /// leave the gateway: consent is active now, and no consent of the patient was withdrawn at or
+    /// after that time.
+    /// </summary>
+    public bool MaySync(string patientId, DateTimeOffset eventAt)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        lock (_gate)
+        {
+            return _consents.TryGetValue(patientId, out var records)
+                && records.Exists(r => r.IsActive)
+                && !records.Exists(r => r.WithdrawnAt >= eventAt);
+        }
+    }
+
     /// <summary>A patient's consent history.</summary>
     public ConsentView ConsentOf(string patientId)
     {

@@ -20,6 +20,9 @@ internal sealed class EmbeddedBroker(
     EdgeMetrics metrics,
     ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
+    /// <summary>Reason counted when the embedded broker refuses a payload above <see cref="MqttOptions.EmbeddedMaxPayloadBytes"/>.</summary>
+    public const string BrokerPayloadTooLarge = "broker-payload-too-large";
+
     private MqttServer? _server;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -53,6 +56,21 @@ internal sealed class EmbeddedBroker(
                 return Task.CompletedTask;
             };
         }
+
+        var maxPayload = options.Value.EmbeddedMaxPayloadBytes;
+        _server.InterceptingPublishAsync += e =>
+        {
+            if (e.ApplicationMessage.Payload.Length > maxPayload)
+            {
+                // Not forwarded to any subscriber; acknowledged (MQTT 5: quota exceeded) so the sender does not resend it for ever.
+                e.ProcessPublish = false;
+                e.Response.ReasonCode = MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded;
+                metrics.MessageRejected(BrokerPayloadTooLarge);
+                EmbeddedBrokerLog.RefusedPayload(logger, e.ApplicationMessage.Payload.Length, maxPayload);
+            }
+
+            return Task.CompletedTask;
+        };
 
         _server.QueuedApplicationMessageOverwrittenAsync += e =>
         {
@@ -127,4 +145,11 @@ internal sealed class EmbeddedBrokerCredentials(string username, string password
             System.Text.Encoding.UTF8.GetBytes(password ?? ""), _password);
         return userMatches & passwordMatches;
     }
+}
+
+/// <summary>The embedded broker's messages kept beside it (ids in <c>Log.cs</c>'s broker range, 1000–1009).</summary>
+internal static partial class EmbeddedBrokerLog
+{
+    [LoggerMessage(1002, LogLevel.Warning, "Embedded broker refused a {Bytes}-byte payload: above Mqtt:EmbeddedMaxPayloadBytes ({Max})")]
+    public static partial void RefusedPayload(ILogger logger, long bytes, int max);
 }

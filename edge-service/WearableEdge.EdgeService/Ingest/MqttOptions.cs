@@ -71,6 +71,19 @@ public sealed class MqttOptions
     /// </summary>
     public int EmbeddedMaxPendingMessagesPerClient { get; set; } = 100_000;
 
+    /// <summary>Smallest <see cref="EmbeddedMaxPayloadBytes"/>: the service's own dead letter of a payload at the 256 KiB ingest limit is its base64 (≈ 350 KB) plus a little JSON.</summary>
+    public const int MinEmbeddedMaxPayloadBytes = 512 * 1024;
+
+    /// <summary>
+    /// Largest PUBLISH payload the embedded broker forwards; a larger one is acknowledged but not
+    /// delivered to anyone, and counted (<c>messages_rejected{reason="broker-payload-too-large"}</c>).
+    /// Default 1 MiB, well above <c>Ingest:MaxPayloadBytes</c> (256 KiB), so payloads between the
+    /// two still reach ingest and are counted <c>payload-too-large</c> there. MQTTnet 5.2 has no
+    /// packet size limit of its own: the packet is read whole before this check, so this bounds
+    /// what reaches subscribers, not one packet's memory on the way in (deploy/mosquitto does bound that).
+    /// </summary>
+    public int EmbeddedMaxPayloadBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Capacity of the queue between ingest and the feature stage; ingest waits when it is full (back-pressure to the broker). Default 10,000 samples.</summary>
     public int IngestQueueCapacity { get; set; } = 10_000;
 }
@@ -125,6 +138,11 @@ internal sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         if (options.EmbeddedMaxPendingMessagesPerClient < 1)
         {
             errors.AddError("Mqtt:EmbeddedMaxPendingMessagesPerClient must be at least 1.");
+        }
+
+        if (options.EmbeddedMaxPayloadBytes < MqttOptions.MinEmbeddedMaxPayloadBytes)
+        {
+            errors.AddError($"Mqtt:EmbeddedMaxPayloadBytes must be at least {MqttOptions.MinEmbeddedMaxPayloadBytes} (the dead letter of a payload at the 256 KiB ingest limit must fit), not {options.EmbeddedMaxPayloadBytes}.");
         }
 
         if (options.IngestQueueCapacity < 1)

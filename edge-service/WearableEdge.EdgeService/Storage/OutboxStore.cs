@@ -21,7 +21,11 @@ public static class OutboxKind
 /// <param name="EventAt">Device time of the event: the point's timestamp.</param>
 /// <param name="Payload">JSON payload.</param>
 /// <param name="Attempts">Failed deliveries so far.</param>
-public sealed record OutboxEntry(long Id, string Target, string Kind, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts);
+public sealed record OutboxEntry(long Id, string Target, string Kind, string AlertId, string Action, DateTimeOffset EventAt, string Payload, int Attempts)
+{
+    /// <summary>The patient the entry is about, when the claim looked it up (targets under an <see cref="Sync.IOutboxWithholding"/>); otherwise null.</summary>
+    public string? PatientId { get; init; }
+}
 
 /// <summary>What became of a batch of summaries offered to the outbox.</summary>
 /// <param name="Queued">New summaries queued.</param>
@@ -44,12 +48,29 @@ public sealed record OutboxBacklog(int Pending, int InFlight, DateTimeOffset? Ol
 /// to <c>pending</c> with a later next-attempt time when delivery fails. Entries in flight at a
 /// crash go back to pending at start-up, so an entry is delivered at least once; targets make
 /// redelivery harmless (idempotent points, MQTT QoS 1 with a stable alert id).
+/// An entry the <paramref name="withholding"/> policy refuses at claim time (a patient's consent was
+/// withdrawn) goes from <c>pending</c> to <c>withheld</c> instead: never sent, never counted as synced,
+/// and purged with the synced entries after the retention (docs/consent.md).
 /// </summary>
-public sealed class OutboxStore(EdgeDatabase database)
+/// <param name="database">The local store.</param>
+/// <param name="withholding">Which entries must not leave the gateway; none when null.</param>
+public sealed class OutboxStore(EdgeDatabase database, Sync.IOutboxWithholding? withholding = null)
 {
     private const string Pending = "pending";
     private const string InFlight = "in_flight";
     private const string Synced = "synced";
+
+    /// <summary>State of an entry withheld because consent no longer covers it; terminal, like synced.</summary>
+    public const string Withheld = "withheld";
+
+    // Unsent entries: what the outbox bound and the backlog count.
+    private const string Unsent = $"state IN ('{Pending}', '{InFlight}')";
+
+    // The entry's patient: the alert's, or the one in a summary's JSON.
+    private const string PatientOf = $"""
+        CASE kind WHEN '{OutboxKind.Alert}' THEN (SELECT a.patient_id FROM alerts a WHERE a.id = outbox.alert_id)
+                  ELSE json_extract(payload, '$.patientId') END
+        """;
 
     /// <summary>Returns every in-flight entry to pending; call once at start-up.</summary>
     public async Task<int> ResetInFlightAsync(CancellationToken cancellationToken = default)
@@ -61,39 +82,81 @@ public sealed class OutboxStore(EdgeDatabase database)
     }
 
     /// <summary>Moves up to <paramref name="max"/> due entries of <paramref name="target"/> to in flight and returns them, oldest first.</summary>
+    /// <remarks>
+    /// Entries the withholding policy refuses are marked <see cref="Withheld"/> in the same
+    /// transaction and not returned; the claim then reads on, so a batch is not cut short by them.
+    /// </remarks>
     public async Task<IReadOnlyList<OutboxEntry>> ClaimDueAsync(string target, DateTimeOffset now, int max, CancellationToken cancellationToken = default)
     {
+        var checks = withholding?.AppliesTo(target) == true ? withholding : null;
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<OutboxEntry>();
-        await using (var select = connection.CreateCommand())
+        var withheld = new List<OutboxEntry>();
+        var afterId = 0L;
+        while (true)
         {
-            select.Transaction = transaction;
-            select.CommandText = $"""
-                SELECT id, target, kind, COALESCE(alert_id, ''), action, event_at, payload, attempts FROM outbox
-                WHERE target = $target AND state = '{Pending}' AND next_attempt_at <= $now
-                ORDER BY id LIMIT $max;
-                """;
-            select.Parameters.AddWithValue("$target", target);
-            select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-            select.Parameters.AddWithValue("$max", max);
-            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var wanted = max - entries.Count;
+            var read = await ReadDueAsync(connection, transaction, target, now, afterId, wanted, checks is not null, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in read)
             {
-                entries.Add(new OutboxEntry(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                    reader.GetString(6),
-                    reader.GetInt32(7)));
+                // Fail closed: an entry whose patient cannot be told is withheld too.
+                (checks is not null && (entry.PatientId is null || checks.Withholds(target, entry.PatientId, entry.EventAt)) ? withheld : entries).Add(entry);
             }
+
+            if (checks is null || read.Count < wanted || entries.Count >= max)
+            {
+                break;
+            }
+
+            afterId = read[^1].Id;
         }
 
         await SetStateAsync(connection, transaction, entries.Select(e => e.Id), $"state = '{InFlight}'", [], cancellationToken).ConfigureAwait(false);
+        await SetStateAsync(
+            connection, transaction, withheld.Select(e => e.Id), $"state = '{Withheld}', synced_at = $now, last_error = 'consent'",
+            [("$now", now.ToUnixTimeMilliseconds())], cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var group in withheld.GroupBy(e => e.Kind, StringComparer.Ordinal))
+        {
+            checks!.Withheld(target, group.Key, group.Count());
+        }
+
+        return entries;
+    }
+
+    private static async Task<List<OutboxEntry>> ReadDueAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string target, DateTimeOffset now, long afterId, int max, bool withPatient, CancellationToken cancellationToken)
+    {
+        var entries = new List<OutboxEntry>();
+        await using var select = connection.CreateCommand();
+        select.Transaction = transaction;
+        select.CommandText = $"""
+            SELECT id, target, kind, COALESCE(alert_id, ''), action, event_at, payload, attempts, {(withPatient ? PatientOf : "NULL")} FROM outbox
+            WHERE target = $target AND state = '{Pending}' AND next_attempt_at <= $now AND id > $after
+            ORDER BY id LIMIT $max;
+            """;
+        select.Parameters.AddWithValue("$target", target);
+        select.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        select.Parameters.AddWithValue("$after", afterId);
+        select.Parameters.AddWithValue("$max", max);
+        await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new OutboxEntry(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                reader.GetString(6),
+                reader.GetInt32(7))
+            {
+                PatientId = reader.IsDBNull(8) ? null : reader.GetValue(8).ToString(),
+            });
+        }
+
         return entries;
     }
 
@@ -141,7 +204,7 @@ public sealed class OutboxStore(EdgeDatabase database)
         await using (var count = connection.CreateCommand())
         {
             count.Transaction = transaction;
-            count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE state <> '{Synced}';";
+            count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE {Unsent};";
             unsynced = (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }
 
@@ -187,23 +250,23 @@ public sealed class OutboxStore(EdgeDatabase database)
         return new SummaryAdmission(kept.Count, shed);
     }
 
-    /// <summary>Entries not yet delivered, over all targets: the size the outbox bound applies to.</summary>
+    /// <summary>Entries not yet delivered (pending or in flight), over all targets: the size the outbox bound applies to.</summary>
     public async Task<long> UnsyncedCountAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE state <> '{Synced}';";
+        count.CommandText = $"SELECT COUNT(*) FROM outbox WHERE {Unsent};";
         return (long)(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
-    /// <summary>Deletes at most <paramref name="batchSize"/> entries delivered before <paramref name="cutoff"/>; returns how many.</summary>
+    /// <summary>Deletes at most <paramref name="batchSize"/> entries delivered (or withheld) before <paramref name="cutoff"/>; returns how many.</summary>
     public async Task<int> PurgeSyncedAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken = default)
     {
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var delete = connection.CreateCommand();
         delete.CommandText = $"""
             DELETE FROM outbox WHERE id IN (
-                SELECT id FROM outbox WHERE state = '{Synced}' AND synced_at < $cutoff ORDER BY synced_at LIMIT $batch);
+                SELECT id FROM outbox WHERE state IN ('{Synced}', '{Withheld}') AND synced_at < $cutoff ORDER BY synced_at LIMIT $batch);
             """;
         delete.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
         delete.Parameters.AddWithValue("$batch", batchSize);
@@ -217,8 +280,8 @@ public sealed class OutboxStore(EdgeDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT COALESCE(SUM(state = '{Pending}'), 0), COALESCE(SUM(state = '{InFlight}'), 0),
-                   MIN(CASE WHEN state <> '{Synced}' THEN created_at END)
-            FROM outbox WHERE target = $target AND state <> '{Synced}';
+                   MIN(created_at)
+            FROM outbox WHERE target = $target AND {Unsent};
             """;
         command.Parameters.AddWithValue("$target", target);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -261,3 +324,4 @@ public sealed class OutboxStore(EdgeDatabase database)
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }
+

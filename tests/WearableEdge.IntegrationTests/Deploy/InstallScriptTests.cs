@@ -37,6 +37,12 @@ public sealed class InstallScriptTests
             await File.ReadAllTextAsync(Path.Combine(DeployProcess.RepositoryRoot, "deploy", "systemd", "wearable-edge.service"), TestContext.Current.CancellationToken),
             await File.ReadAllTextAsync(Path.Combine(root, "etc", "systemd", "system", "wearable-edge.service"), TestContext.Current.CancellationToken));
 
+        // The registry's seed, empty, ready for the ward to fill in (the service runs with Devices:Registry=Enforce).
+        Assert.Equal(
+            await File.ReadAllTextAsync(Path.Combine(DeployProcess.RepositoryRoot, "deploy", "devices.json"), TestContext.Current.CancellationToken),
+            await File.ReadAllTextAsync(Path.Combine(etc, "devices.json"), TestContext.Current.CancellationToken));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(Path.Combine(etc, "devices.json")));
+
         var key = await File.ReadAllTextAsync(Path.Combine(etc, "site.key"), TestContext.Current.CancellationToken);
         Assert.True(Convert.FromBase64String(key.Trim()).Length == 32, "the site key is 32 random bytes, base64");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(Path.Combine(etc, "site.key")));
@@ -48,12 +54,15 @@ public sealed class InstallScriptTests
         // An operator edits the configuration; a second run (an upgrade) must keep it, the key and the admin.
         await File.WriteAllTextAsync(Path.Combine(etc, "appsettings.Production.json"), "{ \"edited\": true }", TestContext.Current.CancellationToken);
         await File.WriteAllTextAsync(Path.Combine(app, "stale-file-from-an-old-version"), "x", TestContext.Current.CancellationToken);
+        const string wardSeed = "{ \"devices\": [ { \"deviceId\": \"dev-001\", \"patientId\": \"P-1\" } ] }";
+        await File.WriteAllTextAsync(Path.Combine(etc, "devices.json"), wardSeed, TestContext.Current.CancellationToken);
 
         var second = await InstallAsync(publish, root);
 
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Equal("{ \"edited\": true }", await File.ReadAllTextAsync(Path.Combine(etc, "appsettings.Production.json"), TestContext.Current.CancellationToken));
         Assert.Equal(key, await File.ReadAllTextAsync(Path.Combine(etc, "site.key"), TestContext.Current.CancellationToken));
+        Assert.Equal(wardSeed, await File.ReadAllTextAsync(Path.Combine(etc, "devices.json"), TestContext.Current.CancellationToken));
         Assert.False(File.Exists(Path.Combine(app, "stale-file-from-an-old-version")), "an upgrade replaces the binaries folder");
         Assert.Contains("user 'admin' already exists", second.Output, StringComparison.Ordinal);
     }
