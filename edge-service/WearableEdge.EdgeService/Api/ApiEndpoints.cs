@@ -101,7 +101,8 @@ public static class ApiEndpoints
             new BrokerHealth(mqtt.Endpoint.ToString(), mqtt.Endpoint.IsEmbedded, mqtt.IsConnected, mqtt.Connects),
             store,
             new SyncHealth(
-                sync.Value.IsConfigured, sync.Value.Url, outboxEntries, sync.Value.MaxOutboxEntries, full, metrics.Family("minute_summaries"), targets),
+                sync.Value.IsConfigured, sync.Value.Url, outboxEntries, sync.Value.MaxOutboxEntries, full, metrics.Family("minute_summaries"), targets,
+                WithheldNoConsent(metrics)),
             new IngestHealth(
                 metrics.Family("messages_accepted"),
                 metrics.Family("messages_rejected"),
@@ -109,6 +110,15 @@ public static class ApiEndpoints
                 metrics.Family("dead_letters_unpublished").Values.Sum()));
         return Results.Json(report, ApiJsonContext.Default.HealthReport, statusCode: store.Ok ? 200 : 503);
     }
+
+    /// <summary>
+    /// Outbox entries (alerts and minute summaries) held back from the time-series store because
+    /// their patient's consent was withdrawn or never recorded (docs/consent.md), over every target.
+    /// </summary>
+    private static long WithheldNoConsent(EdgeMetrics metrics) =>
+        metrics.Family("outbox_deliveries")
+            .Where(d => d.Key.EndsWith(":" + Devices.ConsentWithholding.Outcome, StringComparison.Ordinal))
+            .Sum(d => d.Value);
 
     /// <summary>Counters, and the outbox gauges of every target, in the Prometheus text format.</summary>
     private static async Task<IResult> MetricsAsync(

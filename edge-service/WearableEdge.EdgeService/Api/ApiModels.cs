@@ -17,7 +17,7 @@ public sealed record BrokerHealth(string Endpoint, bool Embedded, bool Connected
 public sealed record StoreHealth(string Path, bool Ok, string? Error);
 
 public sealed record SyncHealth(
-    bool Configured, string? Url, long OutboxEntries, int MaxOutboxEntries, bool OutboxFull, IReadOnlyDictionary<string, long> MinuteSummaries, IReadOnlyList<OutboxHealth> Targets);
+    bool Configured, string? Url, long OutboxEntries, int MaxOutboxEntries, bool OutboxFull, IReadOnlyDictionary<string, long> MinuteSummaries, IReadOnlyList<OutboxHealth> Targets, long WithheldNoConsent);
 
 public sealed record OutboxHealth(
     string Target,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using WearableEdge.EdgeService.Devices;
 using WearableEdge.EdgeService.Storage;
 using WearableEdge.EdgeService.Sync;
+using WearableEdge.EdgeService.Tests.Auth;
 
 namespace WearableEdge.EdgeService.Tests.Devices;
 
@@ -48,6 +49,11 @@ public sealed class ConsentWithholdingHostTests
                 var claimed = await outbox.ClaimDueAsync(TimeSeriesTarget.TargetName, time.GetUtcNow(), 10, Ct);
 
                 Assert.Equal(expected, claimed.Select(e => System.Text.Json.JsonDocument.Parse(e.Payload).RootElement.GetProperty("patientId").GetString()));
+
+                // /health (no sign-in) says how much was held back, without naming anyone.
+                using var http = TestAccess.Client(app, token: null);
+                using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(new Uri("/health", UriKind.Relative), Ct));
+                Assert.Equal(2 - expected.Length, health.RootElement.GetProperty("sync").GetProperty("withheldNoConsent").GetInt64());
             }
             finally
             {

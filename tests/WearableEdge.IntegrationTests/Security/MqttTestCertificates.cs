@@ -66,7 +66,7 @@ internal sealed class MqttTestCertificateAuthority : IDisposable
         var now = DateTimeOffset.UtcNow;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var certificate = request.Create(_certificate, now.AddMinutes(-5), now.AddDays(1), serial);
+        using var certificate = request.Create(_certificate, now.AddMinutes(-5), _certificate.NotAfter < now.AddDays(1) ? new DateTimeOffset(_certificate.NotAfter.ToUniversalTime()) : now.AddDays(1), serial);
         var certificateFile = Path.Combine(directory, name + ".crt");
         var keyFile = Path.Combine(directory, name + ".key");
         File.WriteAllText(certificateFile, certificate.ExportCertificatePem());
