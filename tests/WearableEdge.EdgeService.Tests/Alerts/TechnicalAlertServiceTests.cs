@@ -137,14 +137,15 @@ public sealed class TechnicalAlertServiceTests : IDisposable
         var store = await StoreAsync();
         using var service = NewService(store);
 
-        // The demo at Demo:Speed=10: a message every 10 s of gateway time carries device time 10x ahead.
-        // Judged by device time the gaps would look like 100 s, and the device clock is far from ours.
+        // The demo at Demo:Speed=10: a message every 15 s of gateway time, its device time advancing
+        // 10x as fast (150 s between messages, more than the 2 min silence) and hours off our clock.
+        // Judged by device time this would be a silence; by arrival on the gateway clock it is not.
         await TickAsync(service, 0, 900, s =>
         {
-            if (s % 10 == 0)
+            if (s % 15 == 0)
             {
                 _board.RecordMessageAccepted(Patient);
-                _board.RecordMotion(Patient, T0.AddSeconds(s * 10), 0.1);
+                _board.RecordMotion(Patient, T0.AddHours(-3).AddSeconds(s * 10), 0.1);
             }
         });
 
