@@ -43,6 +43,23 @@ public sealed record AlertRuleSet
     /// <summary>Battery at or above this clears (%). Default 20.</summary>
     public double BatteryClearAtOrAbove { get; init; } = DeviceAlertRule.DefaultBatteryClearAtOrAbove;
 
+    /// <summary>Technical alert: no data from the wearable. Default <see cref="NoDataAlertRule.Timing"/>.</summary>
+    public AlertTiming NoData { get; init; } = NoDataAlertRule.Timing;
+
+    /// <summary>How long without any message from the wearable (gateway time) raises <c>no-data</c>; positive. Default <see cref="NoDataAlertRule.DefaultSilence"/> (2 min).</summary>
+    public TimeSpan NoDataSilence
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(value, TimeSpan.Zero);
+            field = value;
+        }
+    } = NoDataAlertRule.DefaultSilence;
+
+    /// <summary>Whether the no-data rule runs. Default true.</summary>
+    public bool NoDataEnabled { get; init; } = true;
+
     /// <summary>
     /// The same rules with no condition delay, no clear delay, no hysteresis (clear threshold = raise
     /// threshold) and no re-alert: the baseline the alert-burden report compares against.
@@ -56,6 +73,7 @@ public sealed record AlertRuleSet
         DeviceOff = Immediate(DeviceOff),
         BatteryLow = Immediate(BatteryLow),
         BatteryClearAtOrAbove = BatteryLowBelow,
+        NoData = Immediate(NoData),
     };
 
     /// <summary>The same rules with re-alerting turned off.</summary>
@@ -65,6 +83,7 @@ public sealed record AlertRuleSet
         SpO2 = SpO2 with { ReAlertAfter = null },
         DeviceOff = DeviceOff with { ReAlertAfter = null },
         BatteryLow = BatteryLow with { ReAlertAfter = null },
+        NoData = NoData with { ReAlertAfter = null },
     };
 
     private static AlertTiming Immediate(AlertTiming timing) =>
@@ -82,7 +101,8 @@ public sealed record AlertEvent(DateTimeOffset At, string Type, AlertDecision De
 
 /// <summary>
 /// Every alert rule of one patient, each with its own lifecycle tracker: NEWS2 bands and fast
-/// desaturation from each scored window, device-off and low battery from each device status.
+/// desaturation from each scored window, device-off and low battery from each device status, and
+/// no-data from the time the wearable's last message arrived.
 /// The one implementation of "a window becomes alert decisions", used by the edge service and by
 /// the alert-burden evaluation. Pure, not thread-safe.
 /// </summary>
@@ -90,6 +110,9 @@ public sealed class AlertEvaluator
 {
     private readonly AlertRuleSet _rules;
     private readonly Dictionary<string, AlertConditionTracker> _trackers = new(StringComparer.Ordinal);
+
+    // The arrival time of the last data before the silence that raised the open (or last) no-data alert.
+    private DateTimeOffset? _noDataRaisedFor;
 
     public AlertEvaluator(AlertRuleSet rules)
     {
@@ -99,6 +122,7 @@ public sealed class AlertEvaluator
         _trackers[SpO2AlertRule.AlertType] = new AlertConditionTracker(rules.SpO2, lowerIsWorse: true);
         _trackers[DeviceAlertRule.DeviceOffType] = new AlertConditionTracker(rules.DeviceOff);
         _trackers[DeviceAlertRule.BatteryLowType] = new AlertConditionTracker(rules.BatteryLow, lowerIsWorse: true);
+        _trackers[NoDataAlertRule.AlertType] = new AlertConditionTracker(rules.NoData);
     }
 
     /// <summary>The policy this evaluator applies.</summary>
@@ -108,7 +132,7 @@ public sealed class AlertEvaluator
     public IEnumerable<string> Types => _trackers.Keys;
 
     /// <summary>Whether <paramref name="type"/> is a technical (device) alert type.</summary>
-    public static bool IsTechnical(string type) => type is DeviceAlertRule.DeviceOffType or DeviceAlertRule.BatteryLowType;
+    public static bool IsTechnical(string type) => type is DeviceAlertRule.DeviceOffType or DeviceAlertRule.BatteryLowType or NoDataAlertRule.AlertType;
 
     /// <summary>The tracker of <paramref name="type"/>, or null for a type this evaluator does not own.</summary>
     public AlertConditionTracker? Tracker(string type) => _trackers.GetValueOrDefault(type);
@@ -155,6 +179,37 @@ public sealed class AlertEvaluator
         Add(events, at, DeviceAlertRule.DeviceOffType, _trackers[DeviceAlertRule.DeviceOffType].Observe(at, DeviceAlertRule.DeviceOff(worn)), null);
         var battery = DeviceAlertRule.BatteryLow(batteryPercent, _rules.BatteryLowBelow, _rules.BatteryClearAtOrAbove);
         Add(events, at, DeviceAlertRule.BatteryLowType, _trackers[DeviceAlertRule.BatteryLowType].Observe(at, battery), batteryPercent);
+        return events;
+    }
+
+    /// <summary>
+    /// Evaluates the no-data rule at gateway time <paramref name="now"/>, given when the wearable's
+    /// last message arrived (gateway time; null if it never sent one). Raises once per silence: an
+    /// alert staff resolved while the wearable stays silent (a patient who left the ward) is not raised
+    /// again until data arrives and stops again. Does nothing when the rule is turned off.
+    /// </summary>
+    public IReadOnlyList<AlertEvent> ObserveSilence(DateTimeOffset now, DateTimeOffset? lastDataAt)
+    {
+        if (!_rules.NoDataEnabled)
+        {
+            return [];
+        }
+
+        var tracker = _trackers[NoDataAlertRule.AlertType];
+        var condition = NoDataAlertRule.Evaluate(lastDataAt, now, _rules.NoDataSilence);
+        if (condition.Priority is not null && tracker.ActivePriority is null && lastDataAt == _noDataRaisedFor)
+        {
+            condition = AlertCondition.Hold(condition.Value);
+        }
+
+        var decision = tracker.Observe(now, condition);
+        if (decision.Action == AlertAction.Raise)
+        {
+            _noDataRaisedFor = lastDataAt;
+        }
+
+        var events = new List<AlertEvent>(1);
+        Add(events, now, NoDataAlertRule.AlertType, decision, condition.Value);
         return events;
     }
 

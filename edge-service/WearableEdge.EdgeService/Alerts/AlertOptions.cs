@@ -6,11 +6,11 @@ namespace WearableEdge.EdgeService.Alerts;
 /// <summary>
 /// Alert policy of one rule, every value optional (unset keeps the default). Bound from
 /// <c>Alerts:Rules:{rule}</c> and, for one patient, <c>Alerts:Patients:{patientId}:{rule}</c>, where
-/// {rule} is an alert type: <c>news2</c>, <c>desaturation</c>, <c>device-off</c>, <c>battery-low</c>.
+/// {rule} is an alert type: <c>news2</c>, <c>desaturation</c>, <c>device-off</c>, <c>battery-low</c>, <c>no-data</c>.
 /// </summary>
 public sealed class AlertRuleOptions
 {
-    /// <summary>False turns the rule off (only <c>desaturation</c> can be turned off).</summary>
+    /// <summary>False turns the rule off (only <c>desaturation</c> and <c>no-data</c> can be turned off).</summary>
     public bool? Enabled { get; set; }
 
     /// <summary>How long the condition must persist before it raises or escalates (the IEC 60601-1-8 alarm condition delay).</summary>
@@ -33,6 +33,12 @@ public sealed class AlertRuleOptions
 
     /// <summary><c>news2</c>: a total at or below this clears; between it and the alerting bands the alert holds.</summary>
     public int? ClearAtOrBelowTotal { get; set; }
+
+    /// <summary>
+    /// <c>no-data</c>: how long without any message from the patient's wearable (vitals, motion or
+    /// status; gateway time) raises the alert. Positive. Default 2 min (<see cref="NoDataAlertRule.DefaultSilence"/>).
+    /// </summary>
+    public TimeSpan? Silence { get; set; }
 }
 
 /// <summary>NEWS2 scoring and alert timing. Section <c>Alerts</c>.</summary>
@@ -42,7 +48,10 @@ public sealed class AlertOptions
 
     /// <summary>Alert types whose policy <see cref="Rules"/> and <see cref="Patients"/> may set.</summary>
     public static readonly IReadOnlyList<string> RuleNames =
-        [News2AlertRule.AlertType, SpO2AlertRule.AlertType, DeviceAlertRule.DeviceOffType, DeviceAlertRule.BatteryLowType];
+        [News2AlertRule.AlertType, SpO2AlertRule.AlertType, DeviceAlertRule.DeviceOffType, DeviceAlertRule.BatteryLowType, NoDataAlertRule.AlertType];
+
+    /// <summary>Alert types that <see cref="AlertRuleOptions.Enabled"/> may turn off.</summary>
+    public static readonly IReadOnlyList<string> OptionalRuleNames = [SpO2AlertRule.AlertType, NoDataAlertRule.AlertType];
 
     /// <summary>
     /// How long a NEWS2 alert condition must persist (device time) before it raises an alert.
@@ -69,7 +78,10 @@ public sealed class AlertOptions
     /// <summary>Capacity of the queue of scored windows waiting for alert evaluation. Default 1,000.</summary>
     public int QueueCapacity { get; set; } = 1_000;
 
-    /// <summary>How often device statuses are evaluated and silences checked for expiry (gateway time). Default 5 s.</summary>
+    /// <summary>
+    /// How often device statuses and the time since each wearable's last message (no-data) are
+    /// evaluated, and silences checked for expiry (gateway time). Default 5 s.
+    /// </summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Per-rule policy, keyed by alert type (<see cref="RuleNames"/>).</summary>
@@ -119,6 +131,12 @@ public sealed class AlertOptions
                     BatteryLow = Timing(rules.BatteryLow, o),
                     BatteryLowBelow = o.RaiseBelow ?? rules.BatteryLowBelow,
                     BatteryClearAtOrAbove = o.ClearAtOrAbove ?? rules.BatteryClearAtOrAbove,
+                },
+                NoDataAlertRule.AlertType => rules with
+                {
+                    NoData = Timing(rules.NoData, o),
+                    NoDataSilence = o.Silence ?? rules.NoDataSilence,
+                    NoDataEnabled = o.Enabled ?? rules.NoDataEnabled,
                 },
                 _ => throw new ArgumentException($"Alerts: '{name}' is not an alert rule ({string.Join(", ", RuleNames)})."),
             };
@@ -208,9 +226,19 @@ internal sealed class AlertOptionsValidator : IValidateOptions<AlertOptions>
                 errors.AddError($"{key}: ConditionDelay, ClearDelay and ReAlertAfter must not be negative.");
             }
 
-            if (o.Enabled == false && !string.Equals(rule, SpO2AlertRule.AlertType, StringComparison.OrdinalIgnoreCase))
+            if (o.Enabled == false && !AlertOptions.OptionalRuleNames.Contains(rule, StringComparer.OrdinalIgnoreCase))
             {
-                errors.AddError($"{key}:Enabled: only the {SpO2AlertRule.AlertType} rule can be turned off.");
+                errors.AddError($"{key}:Enabled: only the {string.Join(" and ", AlertOptions.OptionalRuleNames)} rules can be turned off.");
+            }
+
+            if (o.Silence <= TimeSpan.Zero)
+            {
+                errors.AddError($"{key}:Silence must be positive.");
+            }
+
+            if (o.Silence is not null && !string.Equals(rule, NoDataAlertRule.AlertType, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.AddError($"{key}:Silence: only the {NoDataAlertRule.AlertType} rule has a silence.");
             }
         }
     }

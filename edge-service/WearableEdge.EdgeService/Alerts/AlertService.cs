@@ -21,8 +21,9 @@ namespace WearableEdge.EdgeService.Alerts;
 /// decides; each transition is committed to the local store (alert, audit row, outbox entries)
 /// under the <see cref="AlertLedger"/> lock before the next input is looked at, and only the outbox
 /// and the SSE feed, after the commit, tell anyone. A timer every <see cref="AlertOptions.TickInterval"/>
-/// evaluates the latest device status of each patient (technical alerts) and re-alerts silences
-/// that ran out, also for alerts whose patient sends no more data.
+/// evaluates, on the gateway clock, the latest device status of each patient and the time since its
+/// wearable's last message (technical alerts: device-off, battery-low, no-data), and re-alerts
+/// silences that ran out, also for alerts whose patient sends no more data.
 /// </summary>
 public sealed class AlertService(
     ChannelReader<ScoredWindow> scored,
@@ -35,6 +36,9 @@ public sealed class AlertService(
     ILogger<AlertService> logger) : BackgroundService
 {
     private readonly Dictionary<string, AlertEvaluator> _patients = new(StringComparer.Ordinal);
+
+    // Per patient: the board's count of accepted messages at the last tick, and the gateway time the count was first seen at that value.
+    private readonly Dictionary<string, (long Messages, DateTimeOffset SeenAt)> _arrivals = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -87,12 +91,27 @@ public sealed class AlertService(
         }
     }
 
-    /// <summary>One tick at the gateway clock: device statuses (technical alerts), then silences that ran out, of every open alert. Call under the ledger lock.</summary>
+    /// <summary>
+    /// One tick at the gateway clock: the time since each wearable's last message (no-data), device
+    /// statuses (device-off, battery-low), then silences that ran out, of every open alert. Call under the ledger lock.
+    /// </summary>
     internal async Task TickAsync(CancellationToken stoppingToken)
     {
         var now = timeProvider.GetUtcNow();
         foreach (var patient in board.All)
         {
+            // Gateway time on both sides: device clocks may run ahead or behind (or fast, in the demo),
+            // and a backfilled batch of old device time still proves the link works.
+            var silence = EvaluatorOf(patient.PatientId);
+            var lastDataAt = LastDataAt(patient, now);
+            foreach (var e in silence.ObserveSilence(now, lastDataAt))
+            {
+                if (Transition(patient.PatientId, e, priority => DescribeNoData(patient, e, priority, lastDataAt, silence.Rules, now)) is { } transition)
+                {
+                    await CommitAsync(transition, e.Tracker, stoppingToken).ConfigureAwait(false);
+                }
+            }
+
             if (patient.Device is not { } device)
             {
                 continue;
@@ -120,6 +139,30 @@ public sealed class AlertService(
                 await CommitAsync(ReAlerted(open.Alert, now), open.Tracker, stoppingToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// When the patient's wearable last sent an accepted message (vitals, motion or status), gateway
+    /// time; null if never. The board counts accepted messages: a count that moved since the last tick
+    /// means data arrived in between, taken as now (at most one <see cref="AlertOptions.TickInterval"/>
+    /// late, so no-data raises up to one tick after the silence). A status's own arrival time
+    /// (<see cref="PatientSnapshot.DeviceSeenAt"/>) is exact and used when later.
+    /// </summary>
+    private DateTimeOffset? LastDataAt(PatientSnapshot patient, DateTimeOffset now)
+    {
+        DateTimeOffset? last = null;
+        if (patient.MessagesAccepted > 0)
+        {
+            if (!_arrivals.TryGetValue(patient.PatientId, out var arrival) || arrival.Messages != patient.MessagesAccepted)
+            {
+                arrival = (patient.MessagesAccepted, now);
+                _arrivals[patient.PatientId] = arrival;
+            }
+
+            last = arrival.SeenAt;
+        }
+
+        return patient.DeviceSeenAt is { } status && (last is null || status > last) ? status : last;
     }
 
     private async Task CommitAsync(AlertTransition transition, AlertConditionTracker? tracker, CancellationToken stoppingToken)
@@ -301,6 +344,39 @@ public sealed class AlertService(
             Parameters = battery
                 ? [new AlertParameter { Name = "batteryPercent", Loinc = "", Value = device.BatteryPercent, Unit = "%", Points = 0 }]
                 : [new AlertParameter { Name = "signalQuality", Loinc = "", Value = device.SignalQuality, Unit = "1", Points = 0 }],
+        };
+    }
+
+    /// <summary>A technical alert: nothing has arrived from the patient's wearable for the configured silence.</summary>
+    private static AlertMessage DescribeNoData(
+        PatientSnapshot patient, AlertEvent e, AlertPriority priority, DateTimeOffset? lastDataAt, AlertRuleSet rules, DateTimeOffset at)
+    {
+        var silentSeconds = e.Value ?? 0;
+        var device = patient.Device is { } status ? $"Wearable {status.DeviceId}" : "The patient's wearable";
+        return new AlertMessage
+        {
+            SchemaVersion = ContractVersion.V1,
+            Id = "",
+            PatientId = patient.PatientId,
+            Type = NoDataAlertRule.AlertType,
+            Priority = priority.ToWire(),
+            Status = "active",
+            RaisedAt = at,
+            StoredAt = default,
+            Score = silentSeconds,
+            Reason = string.Create(CultureInfo.InvariantCulture, $"{device} has sent nothing for {silentSeconds:0} s (alert after {rules.NoDataSilence.TotalSeconds:0} s): vital signs are not being monitored"),
+            RuleId = NoDataAlertRule.RuleId,
+            RuleVersion = NoDataAlertRule.RuleVersion,
+            ScoreSourceKind = "rule",
+            ScoreSourceId = NoDataAlertRule.RuleId,
+            ScoreSourceVersion = NoDataAlertRule.RuleVersion,
+            Completeness = 0,
+            NotAssessed = [],
+            WindowStart = lastDataAt ?? at,
+            WindowEnd = at,
+            Late = false,
+            Technical = true,
+            Parameters = [new AlertParameter { Name = "secondsWithoutData", Loinc = "", Value = silentSeconds, Unit = "s", Points = 0 }],
         };
     }
 
