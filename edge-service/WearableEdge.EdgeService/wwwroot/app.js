@@ -173,6 +173,7 @@ function unitText(unit) {
       case 'desaturation': return 'Low SpO₂ ' + alert.score + ' %';
       case 'battery-low': return 'Battery low ' + alert.score + ' %';
       case 'device-off': return 'Wearable not worn';
+      case 'no-data': return 'No data for ' + alert.score + ' s';
       default: return alert.type + ' ' + alert.score;
     }
   }
