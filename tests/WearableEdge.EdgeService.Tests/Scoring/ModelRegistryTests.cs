@@ -143,16 +143,22 @@ public sealed class ModelRegistryTests : IDisposable
                     {
                         model.Score(rows, results);
                         Assert.All(results, p => Assert.InRange(p.Probability, 0, 1));
-                        scored++;
+                        Interlocked.Increment(ref scored);
                     }
                     catch (ObjectDisposedException)
                     {
                         // Swapped out between Current and Score: the caller takes the new one.
-                        retired++;
+                        Interlocked.Increment(ref retired);
                     }
                 }
             },
             TestContext.Current.CancellationToken);
+
+        // On a busy machine the scoring task may start late: the swaps must happen while it scores.
+        while (Volatile.Read(ref scored) == 0 && !scoring.IsCompleted)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
 
         for (var v = 1; v <= 5; v++)
         {

@@ -1,3 +1,4 @@
+using WearableEdge.Clinical.Samples;
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -129,13 +130,16 @@ public sealed class FhirObservationDecoderTests
         Assert.Equal(reason, Rejection(json));
 
     [Fact]
-    public void Decode_ImplausibleSpO2_RejectedAsInvalidValue()
+    public void Decode_ImplausibleSpO2_PassesOnAndIsScreenedImplausible()
     {
         var node = Observation();
         node["code"]!["coding"]![0]!["code"] = "2708-6";
         node["valueQuantity"]!["code"] = "%";
         node["valueQuantity"]!["value"] = 12;
 
-        Assert.Equal(RejectReason.InvalidValue, Rejection(node.ToJsonString()));
+        // Sensor garbage costs its sample only: the feature stage's screen counts it and keeps it out.
+        var sample = Assert.Single(Assert.IsType<DecodedPayload.Vitals>(Decode(node.ToJsonString())).Samples);
+        Assert.Equal(12, sample.Vitals.SpO2);
+        Assert.Equal(SampleQuality.Implausible, SampleScreen.Assess(sample));
     }
 }

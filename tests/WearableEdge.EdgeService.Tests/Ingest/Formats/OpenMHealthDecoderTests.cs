@@ -1,3 +1,4 @@
+using WearableEdge.Clinical.Samples;
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -119,13 +120,14 @@ public sealed class OpenMHealthDecoderTests
     }
 
     [Fact]
-    public void Decode_ImplausibleValueAfterConversion_RejectedAsInvalidValue()
+    public void Decode_ImplausibleValueAfterConversion_PassesOnAndIsScreenedImplausible()
     {
         var node = JsonNode.Parse(ContractExamples.Json("#### Open mHealth body-temperature 4.0"))!;
         node["body"]!["body_temperature"]!["value"] = 98.24; // 98.24 °C: not a body temperature
         node["body"]!["body_temperature"]!["unit"] = "C";
 
-        Assert.Equal(RejectReason.InvalidValue, Assert.IsType<DecodedPayload.Rejected>(Decode(node.ToJsonString())).Reason);
+        var sample = Assert.Single(Assert.IsType<DecodedPayload.Vitals>(Decode(node.ToJsonString())).Samples);
+        Assert.Equal(SampleQuality.Implausible, SampleScreen.Assess(sample));
     }
 
     [Theory]
