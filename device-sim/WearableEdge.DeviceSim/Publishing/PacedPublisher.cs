@@ -14,6 +14,9 @@ internal sealed class PacedPublisher
     /// <summary>Wall-clock time between catch-up steps.</summary>
     public static readonly TimeSpan StepInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Most wall-clock time one step covers, so counters move while a fast run catches up; a run that is behind takes the next step at once.</summary>
+    private static readonly TimeSpan MaxStep = TimeSpan.FromSeconds(1);
+
     /// <summary>Most messages handed to the sink at once.</summary>
     private const int ChunkSize = 4096;
 
@@ -73,9 +76,13 @@ internal sealed class PacedPublisher
         await _sink.ConnectAsync(cancellationToken).ConfigureAwait(false);
         var wallStart = _timeProvider.GetTimestamp();
         var chunk = new List<OutgoingMessage>(ChunkSize);
+        var reached = TimeSpan.Zero;
         while (true)
         {
-            var target = Target(_timeProvider.GetElapsedTime(wallStart));
+            cancellationToken.ThrowIfCancellationRequested();
+            var due = Target(_timeProvider.GetElapsedTime(wallStart));
+            var cap = reached + TimeSpan.FromTicks((long)Math.Min(MaxStep.Ticks * _speed, TimeSpan.MaxValue.Ticks / 4.0));
+            var target = due > cap ? cap : due;
             foreach (var message in advance(target))
             {
                 chunk.Add(message);
@@ -86,6 +93,7 @@ internal sealed class PacedPublisher
             }
 
             await PublishAsync(chunk, cancellationToken).ConfigureAwait(false);
+            reached = target;
             Interlocked.Exchange(ref _deviceElapsedTicks, target.Ticks);
             var lag = _timeProvider.GetElapsedTime(wallStart) - TimeSpan.FromTicks((long)(target.Ticks / _speed));
             if (lag.Ticks > Interlocked.Read(ref _maxLagTicks))
@@ -96,6 +104,11 @@ internal sealed class PacedPublisher
             if (target == _duration)
             {
                 return;
+            }
+
+            if (target < due)
+            {
+                continue;
             }
 
             await Task.Delay(StepInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
