@@ -50,7 +50,7 @@ internal sealed class PhysioNetReplay
         var generator = new PhysioNetReplayGenerator(Stays, _options.Seed, _options.VitalsBatchSize, deviceStart);
         if (_options.GroundTruthPath is { } path)
         {
-            await ReplayGroundTruth.WriteAsync(path, Stays, _options.Seed, deviceStart, cancellationToken).ConfigureAwait(false);
+            await ReplayGroundTruth.WriteAsync(path, Stays, _options.Seed, deviceStart, _options.Duration, cancellationToken).ConfigureAwait(false);
         }
 
         var length = _options.Duration is { } duration && duration < generator.Length ? duration : generator.Length;

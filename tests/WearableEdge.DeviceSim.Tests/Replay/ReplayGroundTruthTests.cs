@@ -58,4 +58,22 @@ public sealed class ReplayGroundTruthTests : IDisposable
         Assert.Equal(Start + TimeSpan.FromHours(6), sepsis.GetProperty("onset").GetDateTimeOffset());
         Assert.Equal(Start + TimeSpan.FromHours(12), sepsis.GetProperty("end").GetDateTimeOffset());
     }
+
+    [Fact]
+    public void Lines_CutShort_MonitoredUntilTheCutAndNoSepsisAfterIt()
+    {
+        var stay = new PhysioNetStay("p1", Enumerable.Range(0, 12).Select(_ => new HourlyVitals([80, null, null, null, null])).ToList(), FirstSepsisLabelHour: 3);
+
+        var before = Parse(ReplayGroundTruth.Lines(stay, 1, Start, cut: TimeSpan.FromHours(5)));
+        var after = Parse(ReplayGroundTruth.Lines(stay, 1, Start, cut: TimeSpan.FromHours(10)));
+
+        Assert.Equal(["monitored"], before.Select(l => l.GetProperty("event").GetString()));
+        Assert.Equal(Start + TimeSpan.FromHours(5), before[0].GetProperty("end").GetDateTimeOffset());
+        Assert.Equal(["monitored", "sepsis"], after.Select(l => l.GetProperty("event").GetString()));
+        Assert.Equal(Start + TimeSpan.FromHours(9), after[1].GetProperty("onset").GetDateTimeOffset());
+        Assert.Equal(Start + TimeSpan.FromHours(10), after[1].GetProperty("end").GetDateTimeOffset());
+    }
+
+    private static List<JsonElement> Parse(byte[] lines) =>
+        System.Text.Encoding.UTF8.GetString(lines).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
 }
