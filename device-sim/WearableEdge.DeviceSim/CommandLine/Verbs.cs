@@ -141,6 +141,8 @@ internal sealed class ReplayVerb
         Description = "write, at start, a 'monitored' line per stay (the span of its data) and a 'sepsis' line per septic stay (onset = first SepsisLabel hour + 6 h)",
     };
 
+    private readonly FormatOptions _format = new();
+
     public ReplayVerb()
     {
         Command = new Command(
@@ -152,6 +154,7 @@ internal sealed class ReplayVerb
         _broker.AddTo(Command);
         _pacing.AddTo(Command);
         Command.Options.Add(_groundTruth);
+        _format.AddTo(Command);
     }
 
     public Command Command { get; }
@@ -173,6 +176,7 @@ internal sealed class ReplayVerb
             options = options with { GroundTruthPath = groundTruth };
         }
 
+        error ??= _format.Bind(parse, ref options);
         if (error is not null)
         {
             return SimulatorCommandLine.Fail(error);

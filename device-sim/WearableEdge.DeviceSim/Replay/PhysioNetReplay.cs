@@ -47,7 +47,7 @@ internal sealed class PhysioNetReplay
         Stays = PhysioNetStay.Files(_replay.DataDirectory, _replay.Patients).Select(PhysioNetStay.Read).ToList();
         var deviceStart = _options.DeviceStart ?? TruncateToMillisecond(_timeProvider.GetUtcNow());
         DeviceStart = deviceStart;
-        var generator = new PhysioNetReplayGenerator(Stays, _options.Seed, _options.VitalsBatchSize, deviceStart);
+        var generator = new PhysioNetReplayGenerator(Stays, _options.Seed, _options.VitalsBatchSize, deviceStart, _options.Format, _options.TemperatureUnit);
         if (_options.GroundTruthPath is { } path)
         {
             await ReplayGroundTruth.WriteAsync(path, Stays, _options.Seed, deviceStart, _options.Duration, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WearableEdge.Contracts;
+using WearableEdge.DeviceSim.Formats;
 using WearableEdge.DeviceSim.Generation;
 
 namespace WearableEdge.DeviceSim.Replay;
@@ -12,7 +13,8 @@ namespace WearableEdge.DeviceSim.Replay;
 /// beat-to-beat jitter, clamped to <see cref="PhysioNetStay.PlausibleRanges"/> and rounded as a
 /// wearable reports (°C to 0.1, the rest to whole units). A sign not charted in an hour has no
 /// samples in that hour; a second with no sign at all has no sample; a batch with no sample is not
-/// sent. No motion and no device status. <see cref="AdvanceTo"/> orders messages as
+/// sent. No motion and no device status. Contract v1 by default; Open mHealth or FHIR R4 as
+/// <c>run</c> writes them (Open mHealth drops systolic BP). <see cref="AdvanceTo"/> orders messages as
 /// <see cref="WardGenerator"/> does — by last sample time, then stay — so the sequence depends only on
 /// the stays, the seed and the batch size, never on how a run is cut into steps. Not thread-safe.
 /// </summary>
@@ -35,16 +37,24 @@ internal sealed class PhysioNetReplayGenerator
     private readonly List<ReplayPatient> _patients = [];
     private readonly PriorityQueue<int, (long DueTicks, int Patient)> _due = new();
     private readonly int _batchSize;
+    private readonly PayloadFormat _format;
+    private readonly TemperatureUnit _temperatureUnit;
 
     /// <param name="stays">The stays, in the order patients are numbered.</param>
     /// <param name="seed">Seed of the noise; each stay's noise depends only on it and the stay's name.</param>
     /// <param name="vitalsBatchSize">1 Hz seconds per message, 1 or more (a message holds the seconds that have a sample).</param>
     /// <param name="deviceStart">Device time of every stay's hour 0.</param>
-    public PhysioNetReplayGenerator(IReadOnlyList<PhysioNetStay> stays, int seed, int vitalsBatchSize, DateTimeOffset deviceStart)
+    /// <param name="format">Wire format, as <c>run</c>'s <c>--format</c>; default contract v1.</param>
+    /// <param name="temperatureUnit">Temperature unit in Open mHealth and FHIR; default °C.</param>
+    public PhysioNetReplayGenerator(
+        IReadOnlyList<PhysioNetStay> stays, int seed, int vitalsBatchSize, DateTimeOffset deviceStart,
+        PayloadFormat format = PayloadFormat.V1, TemperatureUnit temperatureUnit = TemperatureUnit.Celsius)
     {
         ArgumentNullException.ThrowIfNull(stays);
         ArgumentOutOfRangeException.ThrowIfLessThan(vitalsBatchSize, 1);
         _batchSize = vitalsBatchSize;
+        _format = format;
+        _temperatureUnit = temperatureUnit;
         DeviceStart = deviceStart;
         for (var i = 0; i < stays.Count; i++)
         {
@@ -107,14 +117,27 @@ internal sealed class PhysioNetReplayGenerator
             }
         }
 
+        var patientId = PatientId(patient.Stay.Name);
+        var deviceId = DeviceId(patient.Stay.Name);
+        switch (_format)
+        {
+            // Open mHealth has no blood-pressure schema the gateway reads: a batch of blood pressure only is not sent.
+            case PayloadFormat.OpenMHealth when samples.Any(s => s.HeartRate is not null || s.SpO2 is not null || s.RespirationRate is not null || s.TemperatureC is not null):
+                return new OutgoingMessage(Topics.OpenMHealth(patientId), OpenMHealthEncoder.Vitals(deviceId, samples, _temperatureUnit, samples[^1].Ts!.Value));
+            case PayloadFormat.OpenMHealth:
+                return null;
+            case PayloadFormat.Fhir when samples.Count > 0:
+                return new OutgoingMessage(Topics.Fhir(patientId), FhirBundleEncoder.Vitals(patientId, deviceId, samples, _temperatureUnit));
+        }
+
         if (samples.Count == 0)
         {
             return null;
         }
 
-        var message = new VitalsBatch { SchemaVersion = ContractVersion.V1, DeviceId = DeviceId(patient.Stay.Name), Samples = samples };
+        var message = new VitalsBatch { SchemaVersion = ContractVersion.V1, DeviceId = deviceId, Samples = samples };
         return new OutgoingMessage(
-            Topics.Vitals(PatientId(patient.Stay.Name)), JsonSerializer.SerializeToUtf8Bytes(message, ContractJsonContext.Default.VitalsBatch));
+            Topics.Vitals(patientId), JsonSerializer.SerializeToUtf8Bytes(message, ContractJsonContext.Default.VitalsBatch));
     }
 
     /// <summary>FNV-1a over the stay's name, mixed with the seed: stable across runs and platforms, unlike string.GetHashCode.</summary>

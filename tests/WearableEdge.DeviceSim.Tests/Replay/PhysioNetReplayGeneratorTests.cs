@@ -158,4 +158,28 @@ public sealed class PhysioNetReplayGeneratorTests : IDisposable
 
         Assert.Contains("p9", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData(PayloadFormat.OpenMHealth, "omh")]
+    [InlineData(PayloadFormat.Fhir, "fhir")]
+    public void AdvanceTo_StandardFormat_SameBatchesOnItsTopic(PayloadFormat format, string stream)
+    {
+        var stays = Stays();
+        var v1 = Generate(stays);
+
+        var standard = new PhysioNetReplayGenerator(stays, 42, 5, Start, format, TemperatureUnit.Fahrenheit).AdvanceTo(TimeSpan.FromDays(1)).ToList();
+
+        Assert.Equal(v1.Count, standard.Count);
+        Assert.Equal(v1.Select(m => m.Topic.Replace("/vitals", "/" + stream, StringComparison.Ordinal)), standard.Select(m => m.Topic));
+        Assert.Contains(standard, m => System.Text.Encoding.UTF8.GetString(m.Payload).Contains(format == PayloadFormat.Fhir ? "[degF]" : "\"F\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Parse_ReplayFormat_SetsIt()
+    {
+        var options = DeviceSim.CommandLine.SimulatorCommandLine.Parse(["replay", "--data", _folder.Path, "--format", "fhir", "--temperature-unit", "F"]).Options!;
+
+        Assert.Equal(PayloadFormat.Fhir, options.Format);
+        Assert.Equal(TemperatureUnit.Fahrenheit, options.TemperatureUnit);
+    }
 }
