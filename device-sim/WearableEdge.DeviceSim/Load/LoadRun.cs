@@ -58,8 +58,11 @@ internal sealed class LoadRun
 
         _options = options with { Speed = 1 };
         _timeProvider = timeProvider;
-        _sinkFactory = sinkFactory ?? (static (o, t) => new MqttMessageSink(o, t));
+        _sinkFactory = sinkFactory ?? (static (o, t) => new MqttMessageSink(o, t) { MaxInFlight = MaxInFlight });
     }
+
+    /// <summary>Publishes each connection keeps unacknowledged: enough that a round trip per message does not cap the rate.</summary>
+    public const int MaxInFlight = 256;
 
     /// <summary>The publisher, once created: its counters show the progress.</summary>
     public PacedPublisher? Publisher { get; private set; }

@@ -36,6 +36,15 @@ internal sealed class MqttMessageSink : IMessageSink
     private const int DefaultPort = 1883;
     private const int DefaultTlsPort = 8883;
 
+    /// <summary>
+    /// Most publishes <see cref="PublishAllAsync"/> keeps unacknowledged per connection; default 1
+    /// (each waits for the previous one's PUBACK). Above 1 the publishes of a connection are started in
+    /// order and MQTTnet sends them in that order (its send lock is first-come first-served), so a
+    /// patient's messages still arrive in order; the load generator uses this to offer more than one
+    /// round trip per message allows.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 1;
+
     /// <summary>Connections this sink opens.</summary>
     public int ConnectionCount => _connections.Length;
 
@@ -58,7 +67,7 @@ internal sealed class MqttMessageSink : IMessageSink
         ArgumentNullException.ThrowIfNull(messages);
         if (_connections.Length == 1)
         {
-            return PublishInOrderAsync(_connections[0], messages, cancellationToken);
+            return PublishInOrderAsync(_connections[0], messages, MaxInFlight, cancellationToken);
         }
 
         var perConnection = new List<OutgoingMessage>?[_connections.Length];
@@ -68,14 +77,38 @@ internal sealed class MqttMessageSink : IMessageSink
         }
 
         return Task.WhenAll(perConnection
-            .Select((batch, k) => batch is null ? Task.CompletedTask : PublishInOrderAsync(_connections[k], batch, cancellationToken)));
+            .Select((batch, k) => batch is null ? Task.CompletedTask : PublishInOrderAsync(_connections[k], batch, MaxInFlight, cancellationToken)));
     }
 
-    private static async Task PublishInOrderAsync(MqttConnection connection, IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    private static async Task PublishInOrderAsync(MqttConnection connection, IReadOnlyList<OutgoingMessage> messages, int maxInFlight, CancellationToken cancellationToken)
     {
-        foreach (var message in messages)
+        if (maxInFlight <= 1)
         {
-            await connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            foreach (var message in messages)
+            {
+                await connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var inFlight = new Queue<Task>(maxInFlight);
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (inFlight.Count == maxInFlight)
+                {
+                    await inFlight.Dequeue().ConfigureAwait(false);
+                }
+
+                inFlight.Enqueue(connection.PublishAsync(message, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Every started publish is awaited, also when one failed: none is left unobserved.
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
         }
     }
 

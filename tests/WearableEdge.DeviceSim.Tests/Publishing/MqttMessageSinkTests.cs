@@ -16,8 +16,10 @@ public sealed class MqttMessageSinkTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    [Fact]
-    public async Task PublishAllAsync_SixPatientsThreeConnections_TwoPatientsEachInOrder()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public async Task PublishAllAsync_SixPatientsThreeConnections_TwoPatientsEachInOrder(int maxInFlight)
     {
         var port = FreePort();
         var options = TestWard.Options(patients: 6) with { Broker = new Uri($"mqtt://127.0.0.1:{port}"), ClientId = "hub", Connections = 3 };
@@ -33,10 +35,10 @@ public sealed class MqttMessageSinkTests
             return Task.CompletedTask;
         };
         await server.StartAsync();
-        var messages = TestWard.Generate(options, TimeSpan.FromSeconds(10));
+        var messages = TestWard.Generate(options, TimeSpan.FromSeconds(30));
         try
         {
-            var sink = new MqttMessageSink(options, TimeProvider.System);
+            var sink = new MqttMessageSink(options, TimeProvider.System) { MaxInFlight = maxInFlight };
             await using (sink)
             {
                 Assert.Equal(3, sink.ConnectionCount);
