@@ -72,8 +72,21 @@ public sealed record SimulationOptions
     /// </summary>
     public TemperatureUnit TemperatureUnit { get; init; } = TemperatureUnit.Celsius;
 
-    /// <summary>MQTT client id; default <c>wearable-edge-sim</c>.</summary>
+    /// <summary>
+    /// MQTT client id; default <c>wearable-edge-sim</c>. With more than one connection, connection
+    /// <c>k</c> (1-based) uses <c>{ClientId}-{k}</c>.
+    /// </summary>
     public string ClientId { get; init; } = "wearable-edge-sim";
+
+    /// <summary>Most MQTT connections a run may open.</summary>
+    public const int MaxConnections = 1000;
+
+    /// <summary>
+    /// MQTT connections the patients share, as a phone or hub per few patients would: patients are
+    /// dealt to connections in the order they first publish (1, 2, …, N, 1, …), each patient always on
+    /// the same one. 1–1000, default 1; never more connections than patients are opened.
+    /// </summary>
+    public int Connections { get; init; } = 1;
 
     /// <summary>Device time of the simulation start; null (default) takes the time provider's now, truncated to the millisecond.</summary>
     public DateTimeOffset? DeviceStart { get; init; }
@@ -134,6 +147,11 @@ public sealed record SimulationOptions
         if (Format == PayloadFormat.V1 && TemperatureUnit != TemperatureUnit.Celsius)
         {
             problems.Add($"{nameof(TemperatureUnit)} {TemperatureUnit} needs {nameof(Format)} OpenMHealth or Fhir: contract v1 sends °C only.");
+        }
+
+        if (Connections is < 1 or > MaxConnections)
+        {
+            problems.Add($"{nameof(Connections)} must be 1–{MaxConnections}, not {Connections}.");
         }
 
         if (string.IsNullOrWhiteSpace(ClientId))

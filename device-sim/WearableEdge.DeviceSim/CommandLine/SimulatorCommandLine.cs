@@ -1,355 +1,136 @@
-using System.Globalization;
-using WearableEdge.DeviceSim.Generation;
+using System.CommandLine;
+using System.CommandLine.Help;
+using WearableEdge.DeviceSim.Replay;
 
 namespace WearableEdge.DeviceSim.CommandLine;
 
-/// <summary>The outcome of parsing the command line: options to run, a request for help, or an error naming the option.</summary>
-internal sealed record CommandLineResult(SimulationOptions? Options, bool ShowHelp = false, string? Error = null);
+/// <summary>What the command line asks for.</summary>
+internal enum Verb
+{
+    /// <summary>Simulate a ward (the bare form, without a verb, too).</summary>
+    Run,
 
-/// <summary>The simulator's command line. Hand-written: a dozen options do not justify a package.</summary>
+    /// <summary>Replay PhysioNet 2019 stays as 1 Hz vitals.</summary>
+    Replay,
+
+    /// <summary>Offer a gateway realistic load for a while and report the rate achieved.</summary>
+    Load,
+}
+
+/// <summary>
+/// The outcome of parsing the command line: a verb with its options, a request for help (with
+/// its text), or an error naming the option. <see cref="Options"/> carries what every verb shares:
+/// the broker, pacing, seed and ground truth.
+/// </summary>
+internal sealed record CommandLineResult(SimulationOptions? Options, bool ShowHelp = false, string? Error = null)
+{
+    public Verb Verb { get; init; } = Verb.Run;
+
+    /// <summary>With <see cref="Verb.Replay"/>: the data folder and how many stays.</summary>
+    public ReplayOptions? Replay { get; init; }
+
+    /// <summary>Progress on stderr: true with <c>--progress</c>, false with <c>--progress false</c>, null (default) only when stderr is a terminal.</summary>
+    public bool? Progress { get; init; }
+
+    /// <summary>With <see cref="ShowHelp"/>: the help text asked for.</summary>
+    public string? HelpText { get; init; }
+}
+
+/// <summary>
+/// The simulator's command line, on System.CommandLine: verbs <c>run</c>, <c>replay</c> and
+/// <c>load</c>. A command line that starts with an option, or is empty, is <c>run</c>'s, as before
+/// verbs existed. Errors name the option; <see cref="Parse"/> never prints.
+/// </summary>
 internal static class SimulatorCommandLine
 {
-    public const string Usage = """
-        Usage: WearableEdge.DeviceSim [options]
-
-        Publishes virtual patients' wearable data (contract v1 by default, QoS 1) to an MQTT broker:
-        vitals at 1 Hz, motion at 50 Hz, device status every 60 s (device time).
-
-        Options:
-          --broker URL           MQTT broker, mqtt://host:port (default mqtt://127.0.0.1:1883),
-                                 or mqtts://host:port for TLS (port 8883 by default)
-          --ca-file PATH         with mqtts: PEM CA the broker's certificate must chain to
-                                 (default: the system trust store); a mismatch refuses the connection
-          --cert PATH            with mqtts: PEM client certificate (mutual TLS); needs --key
-          --key PATH             PEM private key of --cert
-          --username NAME        MQTT user name (default: anonymous)
-          --password-file PATH   file whose first line is the password (default: the
-                                 WEARABLEEDGE_MQTT_PASSWORD environment variable)
-          --patients N           patients patient-001 … wearing dev-001 … (default 8; 1–9999)
-          --seed N               seed of every random draw; same seed, options and start = same payloads (default 42)
-          --speed F              device seconds per wall-clock second (default 1), e.g. 60
-          --duration D           stop after D of device time and exit 0 (default: run until Ctrl+C)
-          --event K:P:ONSET:DUR[:RAMP]
-                                 scripted event, repeatable; K is deterioration, desaturation or
-                                 fall, e.g. --event deterioration:patient-003:1m:20m; for a fall,
-                                 ONSET is the impact and DUR how long the patient stays down
-                                 (no RAMP), e.g. --event fall:patient-003:40s:2m
-          --scenario demo        built-in demo: patient-002 desaturation at 15s for 4m,
-                                 patient-005 deterioration at 20s for 30m, patient-003 fall
-                                 at 40s, down for 2m (needs 5+ patients)
-          --ground-truth PATH    write one JSON line per scheduled event at start
-          --vitals-batch N       1 Hz vitals samples per message (default 5)
-          --no-motion            do not publish accelerometer data
-          --format F             wire format of vitals: v1 (default, wearables/{patientId}/vitals),
-                                 omh (Open mHealth data points on wearables/{patientId}/omh; motion
-                                 too, as wearable-edge:acceleration:1.0; no blood pressure) or
-                                 fhir (a FHIR R4 Bundle of vital-signs Observations on
-                                 wearables/{patientId}/fhir; motion stays v1). Device status is
-                                 always v1. omh and fhir allow --vitals-batch 1-60
-          --temperature-unit U   C (default) or F: temperature unit in omh and fhir payloads
-          --client-id ID         MQTT client id (default wearable-edge-sim)
-          --device-start TIME    device time of the start, ISO 8601 (default: now)
-          -h, --help             print this help
+    private const string Epilog = """
 
         Durations: 500ms, 90s, 10m, 2h, 1h30m. Exit codes: 0 done, 2 bad arguments,
         3 the broker refused the connection (TLS verification or credentials).
-
         """;
 
-    private static readonly string[] ValueOptions =
-    [
-        "--broker", "--patients", "--seed", "--speed", "--duration", "--event", "--scenario",
-        "--ground-truth", "--vitals-batch", "--client-id", "--device-start",
-        "--ca-file", "--cert", "--key", "--username", "--password-file", "--format", "--temperature-unit",
-    ];
+    private static readonly string[] Verbs = ["run", "replay", "load"];
+    private static readonly string[] RootOnly = ["-h", "--help", "-?", "/?", "/h", "--version"];
+
+    /// <summary>The help of <c>run</c>, which the bare form runs.</summary>
+    public static string Usage => Help(["run", "--help"]);
+
+    /// <summary>The help of the whole command: the verbs.</summary>
+    public static string RootUsage => Help(["--help"]);
 
     public static CommandLineResult Parse(IReadOnlyList<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        var options = new SimulationOptions { Broker = new Uri("mqtt://127.0.0.1:1883") };
-        var events = new List<(ScenarioEvent Event, string Option)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Count; i++)
+        var commands = new Commands();
+        var parse = commands.Root.Parse(WithVerb(args));
+        if (parse.Action is HelpAction)
         {
-            var (name, inlineValue) = Split(args[i]);
-            if (name is "-h" or "--help")
-            {
-                return new CommandLineResult(null, ShowHelp: true);
-            }
-
-            if (name == "--no-motion" && inlineValue is null)
-            {
-                options = options with { Motion = false };
-                continue;
-            }
-
-            if (!ValueOptions.Contains(name))
-            {
-                return Fail(name.StartsWith('-') ? $"unknown option '{name}'." : $"unexpected argument '{name}'.");
-            }
-
-            if (name != "--event" && !seen.Add(name))
-            {
-                return Fail($"{name} is given more than once.");
-            }
-
-            var value = inlineValue ?? (i + 1 < args.Count ? args[++i] : null);
-            if (value is null)
-            {
-                return Fail($"{name} needs a value.");
-            }
-
-            string? error = null;
-            switch (name)
-            {
-                case "--broker":
-                    if (Uri.TryCreate(value, UriKind.Absolute, out var broker) && broker.Scheme is "mqtt" or "mqtts" && broker.Host.Length > 0)
-                    {
-                        options = options with { Broker = broker };
-                    }
-                    else
-                    {
-                        error = $"--broker must be mqtt://host:port or mqtts://host:port, not '{value}'.";
-                    }
-
-                    break;
-                case "--ca-file":
-                    options = options with { CaFile = value };
-                    error = FileError(name, value);
-                    break;
-                case "--cert":
-                    options = options with { ClientCertificateFile = value };
-                    error = FileError(name, value);
-                    break;
-                case "--key":
-                    options = options with { ClientKeyFile = value };
-                    error = FileError(name, value);
-                    break;
-                case "--password-file":
-                    options = options with { PasswordFile = value };
-                    error = FileError(name, value);
-                    break;
-                case "--username":
-                    options = options with { Username = value };
-                    error = string.IsNullOrWhiteSpace(value) ? "--username must not be empty." : null;
-                    break;
-                case "--patients":
-                    error = ParseInt(name, value, 1, Ward.MaxPatients, out var patients);
-                    options = options with { Patients = patients };
-                    break;
-                case "--seed":
-                    error = ParseInt(name, value, int.MinValue, int.MaxValue, out var seed);
-                    options = options with { Seed = seed };
-                    break;
-                case "--speed":
-                    if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var speed) && double.IsFinite(speed) && speed > 0)
-                    {
-                        options = options with { Speed = speed };
-                    }
-                    else
-                    {
-                        error = $"--speed must be a number above 0, not '{value}'.";
-                    }
-
-                    break;
-                case "--duration":
-                    if (DurationText.TryParse(value, out var duration) && duration > TimeSpan.Zero)
-                    {
-                        options = options with { Duration = duration };
-                    }
-                    else
-                    {
-                        error = $"--duration must be a duration above 0 such as 90s, 10m or 2h, not '{value}'.";
-                    }
-
-                    break;
-                case "--event":
-                    error = ParseEvent(value, out var scenarioEvent);
-                    if (scenarioEvent is not null)
-                    {
-                        events.Add((scenarioEvent, name));
-                    }
-
-                    break;
-                case "--scenario":
-                    if (value == Scenarios.DemoName)
-                    {
-                        events.AddRange(Scenarios.Demo.Select(e => (e, "--scenario demo")));
-                    }
-                    else
-                    {
-                        error = $"--scenario knows only '{Scenarios.DemoName}', not '{value}'.";
-                    }
-
-                    break;
-                case "--ground-truth":
-                    options = options with { GroundTruthPath = value };
-                    error = value.Length == 0 ? "--ground-truth needs a file path." : null;
-                    break;
-                case "--vitals-batch":
-                    error = ParseInt(name, value, 1, 3600, out var batch);
-                    options = options with { VitalsBatchSize = batch };
-                    break;
-                case "--format":
-                    PayloadFormat? format = value switch
-                    {
-                        "v1" => PayloadFormat.V1,
-                        "omh" => PayloadFormat.OpenMHealth,
-                        "fhir" => PayloadFormat.Fhir,
-                        _ => null,
-                    };
-                    options = options with { Format = format ?? PayloadFormat.V1 };
-                    error = format is null ? $"--format must be v1, omh or fhir, not '{value}'." : null;
-                    break;
-                case "--temperature-unit":
-                    TemperatureUnit? unit = value switch
-                    {
-                        "C" => TemperatureUnit.Celsius,
-                        "F" => TemperatureUnit.Fahrenheit,
-                        _ => null,
-                    };
-                    options = options with { TemperatureUnit = unit ?? TemperatureUnit.Celsius };
-                    error = unit is null ? $"--temperature-unit must be C or F, not '{value}'." : null;
-                    break;
-                case "--client-id":
-                    options = options with { ClientId = value };
-                    error = string.IsNullOrWhiteSpace(value) ? "--client-id must not be empty." : null;
-                    break;
-                default:
-                    if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start))
-                    {
-                        options = options with { DeviceStart = start.ToUniversalTime() };
-                    }
-                    else
-                    {
-                        error = $"--device-start must be an ISO 8601 time such as 2025-01-01T08:00:00Z, not '{value}'.";
-                    }
-
-                    break;
-            }
-
-            if (error is not null)
-            {
-                return Fail(error);
-            }
+            return new CommandLineResult(null, ShowHelp: true) { HelpText = HelpText(parse) };
         }
 
-        foreach (var (scenarioEvent, option) in events)
+        if (parse.Errors.Count > 0)
         {
-            if (Ward.PatientIndex(scenarioEvent.PatientId) is not { } index || index >= options.Patients)
-            {
-                return Fail($"{option}: {scenarioEvent.PatientId} is not one of the {options.Patients} patients (--patients).");
-            }
+            return Fail(string.Join(" ", parse.Errors.Select(e => e.Message)));
         }
 
-        if (options.CaFile is not null || options.ClientCertificateFile is not null || options.ClientKeyFile is not null)
+        var command = parse.CommandResult.Command;
+        if (command == commands.Replay.Command)
         {
-            if (!options.UseTls)
-            {
-                return Fail("--ca-file, --cert and --key need a TLS broker: --broker mqtts://host:port.");
-            }
+            return commands.Replay.Bind(parse);
         }
 
-        if ((options.ClientCertificateFile is null) != (options.ClientKeyFile is null))
+        if (command == commands.Load.Command)
         {
-            return Fail("--cert and --key go together.");
+            return commands.Load.Bind(parse);
         }
 
-        if (options.PasswordFile is not null && options.Username is null)
+        if (command == commands.Run.Command)
         {
-            return Fail("--password-file needs --username.");
+            return commands.Run.Bind(parse);
         }
 
-        if (options.Format == PayloadFormat.V1 && options.TemperatureUnit != TemperatureUnit.Celsius)
-        {
-            return Fail("--temperature-unit F needs --format omh or fhir: contract v1 sends °C only.");
-        }
-
-        if (options.Format != PayloadFormat.V1 && options.VitalsBatchSize > SimulationOptions.MaxStandardFormatBatchSize)
-        {
-            return Fail($"--vitals-batch must be 1–{SimulationOptions.MaxStandardFormatBatchSize} with --format omh or fhir, not {options.VitalsBatchSize}.");
-        }
-
-        options = options with { Events = events.Select(e => e.Event).ToList() };
-        var problems = options.Problems();
-        return problems.Count == 0 ? new CommandLineResult(options) : Fail(string.Join(" ", problems));
+        return new CommandLineResult(null, ShowHelp: true) { HelpText = RootUsage };
     }
 
-    private static CommandLineResult Fail(string error) => new(null, Error: error);
+    /// <summary>Puts <c>run</c> in front of a command line that names no verb and is not a request for the root's help or version.</summary>
+    private static string[] WithVerb(IReadOnlyList<string> args) =>
+        args.Count > 0 && (Verbs.Contains(args[0]) || RootOnly.Contains(args[0])) ? [.. args] : ["run", .. args];
 
-    private static string? FileError(string name, string path) =>
-        File.Exists(path) ? null : $"{name}: no such file '{path}'.";
-
-    private static (string Name, string? Value) Split(string arg)
+    private static string Help(string[] args)
     {
-        var equals = arg.StartsWith("--", StringComparison.Ordinal) ? arg.IndexOf('=', StringComparison.Ordinal) : -1;
-        return equals < 0 ? (arg, null) : (arg[..equals], arg[(equals + 1)..]);
+        var parse = new Commands().Root.Parse(args);
+        return HelpText(parse);
     }
 
-    private static string? ParseInt(string name, string value, int min, int max, out int result)
+    private static string HelpText(ParseResult parse)
     {
-        if (int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result) && result >= min && result <= max)
-        {
-            return null;
-        }
-
-        return min == int.MinValue ? $"{name} must be an integer, not '{value}'." : $"{name} must be an integer {min}–{max}, not '{value}'.";
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        parse.Invoke(new InvocationConfiguration { Output = writer, Error = writer });
+        return writer.ToString() + Epilog.TrimStart('\r', '\n') + Environment.NewLine;
     }
 
-    /// <summary>Parses <c>kind:patientId:onset:duration[:ramp]</c>; patient ids never contain ':'.</summary>
-    private static string? ParseEvent(string value, out ScenarioEvent? scenarioEvent)
+    internal static CommandLineResult Fail(string error) => new(null, Error: error);
+
+    /// <summary>The command tree; built per parse, as System.CommandLine symbols keep parse state.</summary>
+    private sealed class Commands
     {
-        scenarioEvent = null;
-        var parts = value.Split(':');
-        if (parts.Length is not (4 or 5))
+        public Commands()
         {
-            return $"--event must be kind:patientId:onset:duration[:ramp], e.g. deterioration:patient-003:1m:20m, not '{value}'.";
-        }
-
-        ScenarioKind? kind = parts[0] switch
-        {
-            "deterioration" => ScenarioKind.Deterioration,
-            "desaturation" => ScenarioKind.Desaturation,
-            "fall" => ScenarioKind.Fall,
-            _ => null,
-        };
-        if (kind is null)
-        {
-            return $"--event kind must be deterioration, desaturation or fall, not '{parts[0]}'.";
-        }
-
-        if (Ward.PatientIndex(parts[1]) is null)
-        {
-            return $"--event patient must be a ward id such as patient-003, not '{parts[1]}'.";
-        }
-
-        if (!DurationText.TryParse(parts[2], out var onset))
-        {
-            return $"--event onset must be a duration such as 30s or 1m, not '{parts[2]}'.";
-        }
-
-        if (!DurationText.TryParse(parts[3], out var duration) || duration <= TimeSpan.Zero)
-        {
-            return $"--event duration must be a duration above 0 such as 20m, not '{parts[3]}'.";
-        }
-
-        TimeSpan? ramp = null;
-        if (parts.Length == 5 && kind == ScenarioKind.Fall)
-        {
-            return $"--event fall takes no ramp: fall:patientId:impact:timeDown, not '{value}'.";
-        }
-
-        if (parts.Length == 5)
-        {
-            if (!DurationText.TryParse(parts[4], out var parsedRamp))
+            Root = new RootCommand(
+                "Virtual patients' wearable data on MQTT (contract v1 by default, QoS 1). Without a verb, runs 'run'.")
             {
-                return $"--event ramp must be a duration such as 6m, not '{parts[4]}'.";
-            }
-
-            ramp = parsedRamp;
+                Run.Command,
+                Replay.Command,
+                Load.Command,
+            };
         }
 
-        scenarioEvent = new ScenarioEvent(parts[1], kind.Value, onset, duration) { Ramp = ramp };
-        return null;
+        public RootCommand Root { get; }
+
+        public RunVerb Run { get; } = new();
+
+        public ReplayVerb Replay { get; } = new();
+
+        public LoadVerb Load { get; } = new();
     }
 }

@@ -10,4 +10,17 @@ internal interface IMessageSink : IAsyncDisposable
 
     /// <summary>Publishes one message; completes when the broker acknowledged it (QoS 1).</summary>
     Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Publishes messages in order per patient; completes when the broker acknowledged them all. A sink
+    /// with several connections publishes on them side by side; this default publishes one by one.
+    /// </summary>
+    async Task PublishAllAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        foreach (var message in messages)
+        {
+            await PublishAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+    }
 }

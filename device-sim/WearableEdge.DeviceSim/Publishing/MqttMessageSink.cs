@@ -1,39 +1,123 @@
-using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
-using MQTTnet.Adapter;
-using MQTTnet.Protocol;
 using WearableEdge.DeviceSim.Generation;
 
 namespace WearableEdge.DeviceSim.Publishing;
 
 /// <summary>
-/// Publishes to an MQTT broker at QoS 1 with MQTTnet. MQTTnet 5 has no managed client
-/// (FACTS.md), so connecting retries with a capped back-off here, and a publish that finds the
-/// connection lost reconnects the same way and publishes again. A refusal — the broker's
-/// certificate fails verification, or the credentials are wrong — is not retried: it ends the run
-/// with <see cref="BrokerRefusedException"/>.
+/// Publishes to an MQTT broker at QoS 1 with MQTTnet over <see cref="SimulationOptions.Connections"/>
+/// connections (never more than <see cref="SimulationOptions.Patients"/>), as a gateway sees patients
+/// whose wearables share a phone or hub: each patient stays on one connection
+/// (<see cref="ConnectionAssignment"/>), so a patient's messages keep their order. One connection
+/// uses <see cref="SimulationOptions.ClientId"/>; several use <c>{ClientId}-1</c> … <c>{ClientId}-N</c>.
+/// A refusal by the broker ends the run with <see cref="BrokerRefusedException"/>.
 /// </summary>
 internal sealed class MqttMessageSink : IMessageSink
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(5);
-
-    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
-    private readonly MqttClientOptions _clientOptions;
-    private readonly TimeProvider _timeProvider;
-    private readonly Uri _broker;
+    private readonly MqttConnection[] _connections;
+    private readonly ConnectionAssignment _assignment;
 
     public MqttMessageSink(SimulationOptions options, TimeProvider timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _timeProvider = timeProvider;
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var count = Math.Clamp(Math.Min(options.Connections, options.Patients), 1, SimulationOptions.MaxConnections);
+        _assignment = new ConnectionAssignment(count);
+        _connections = new MqttConnection[count];
+        for (var k = 0; k < count; k++)
+        {
+            _connections[k] = new MqttConnection(ClientOptions(options, ClientId(options.ClientId, k, count)), options.Broker, timeProvider);
+        }
+    }
+
+    /// <summary>Environment variable read for the password when no password file is given.</summary>
+    public const string PasswordVariable = "WEARABLEEDGE_MQTT_PASSWORD";
+
+    private const int DefaultPort = 1883;
+    private const int DefaultTlsPort = 8883;
+
+    /// <summary>
+    /// Most publishes <see cref="PublishAllAsync"/> keeps unacknowledged per connection; default 1
+    /// (each waits for the previous one's PUBACK). Above 1 the publishes of a connection are started in
+    /// order and MQTTnet sends them in that order (its send lock is first-come first-served), so a
+    /// patient's messages still arrive in order; the load generator uses this to offer more than one
+    /// round trip per message allows.
+    /// </summary>
+    public int MaxInFlight { get; init; } = 1;
+
+    /// <summary>Connections this sink opens.</summary>
+    public int ConnectionCount => _connections.Length;
+
+    /// <summary>The client id of connection <paramref name="index"/> (zero-based) of <paramref name="count"/>.</summary>
+    public static string ClientId(string clientId, int index, int count) =>
+        count == 1 ? clientId : $"{clientId}-{(index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    public Task ConnectAsync(CancellationToken cancellationToken) =>
+        Task.WhenAll(_connections.Select(c => c.ConnectAsync(cancellationToken)));
+
+    public Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return _connections[_assignment.ConnectionOf(message.Topic)].PublishAsync(message, cancellationToken);
+    }
+
+    /// <summary>Publishes on every connection side by side, each connection's messages one by one in order.</summary>
+    public Task PublishAllAsync(IReadOnlyList<OutgoingMessage> messages, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        if (_connections.Length == 1)
+        {
+            return PublishInOrderAsync(_connections[0], messages, MaxInFlight, cancellationToken);
+        }
+
+        var perConnection = new List<OutgoingMessage>?[_connections.Length];
+        foreach (var message in messages)
+        {
+            (perConnection[_assignment.ConnectionOf(message.Topic)] ??= []).Add(message);
+        }
+
+        return Task.WhenAll(perConnection
+            .Select((batch, k) => batch is null ? Task.CompletedTask : PublishInOrderAsync(_connections[k], batch, MaxInFlight, cancellationToken)));
+    }
+
+    private static async Task PublishInOrderAsync(MqttConnection connection, IReadOnlyList<OutgoingMessage> messages, int maxInFlight, CancellationToken cancellationToken)
+    {
+        if (maxInFlight <= 1)
+        {
+            foreach (var message in messages)
+            {
+                await connection.PublishAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var inFlight = new Queue<Task>(maxInFlight);
+        try
+        {
+            foreach (var message in messages)
+            {
+                if (inFlight.Count == maxInFlight)
+                {
+                    await inFlight.Dequeue().ConfigureAwait(false);
+                }
+
+                inFlight.Enqueue(connection.PublishAsync(message, cancellationToken));
+            }
+        }
+        finally
+        {
+            // Every started publish is awaited, also when one failed: none is left unobserved.
+            await Task.WhenAll(inFlight).ConfigureAwait(false);
+        }
+    }
+
+    private static MqttClientOptions ClientOptions(SimulationOptions options, string clientId)
+    {
         var broker = options.Broker;
-        _broker = broker;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.IsDefaultPort || broker.Port < 0 ? (options.UseTls ? DefaultTlsPort : DefaultPort) : broker.Port)
-            .WithClientId(options.ClientId)
+            .WithClientId(clientId)
             .WithCleanSession(true)
             .WithTimeout(TimeSpan.FromSeconds(10));
         if (options.Username is { } username)
@@ -63,52 +147,8 @@ internal sealed class MqttMessageSink : IMessageSink
             });
         }
 
-        _clientOptions = builder.Build();
+        return builder.Build();
     }
-
-    /// <summary>Environment variable read for the password when no password file is given.</summary>
-    public const string PasswordVariable = "WEARABLEEDGE_MQTT_PASSWORD";
-
-    private const int DefaultPort = 1883;
-    private const int DefaultTlsPort = 8883;
-
-    public async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        var delay = FirstRetryDelay;
-        while (true)
-        {
-            try
-            {
-                var result = await _client.ConnectAsync(_clientOptions, cancellationToken).ConfigureAwait(false);
-                if (result.ResultCode != MqttClientConnectResultCode.Success)
-                {
-                    throw new BrokerRefusedException($"The broker at {_broker} refused the connection: {result.ResultCode} {result.ReasonString}", null);
-                }
-
-                return;
-            }
-            catch (Exception e) when (e is not BrokerRefusedException && IsRefusal(e))
-            {
-                // Retrying cannot fix a certificate the CA does not vouch for or wrong credentials.
-                throw new BrokerRefusedException($"The broker at {_broker} refused the connection: {e.Message}", e);
-            }
-            catch (Exception e) when (e is not BrokerRefusedException && !cancellationToken.IsCancellationRequested)
-            {
-                // The demo starts its broker at the same moment as the simulator: wait and try again.
-                await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
-    }
-
-    private static bool IsRefusal(Exception e) => e switch
-    {
-        // Thrown without an inner exception when the broker answered CONNACK with a refusal code.
-        MqttConnectingFailedException { InnerException: null } => true,
-        AuthenticationException => true,
-        { InnerException: { } inner } => IsRefusal(inner),
-        _ => false,
-    };
 
     private static string? ReadPassword(SimulationOptions options)
     {
@@ -133,45 +173,24 @@ internal sealed class MqttMessageSink : IMessageSink
         return certificates.Count > 0 ? certificates : throw new ArgumentException($"--ca-file '{caFile}' holds no PEM certificate.", nameof(caFile));
     }
 
-    public async Task PublishAsync(OutgoingMessage message, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        var applicationMessage = new MqttApplicationMessageBuilder()
-            .WithTopic(message.Topic)
-            .WithPayload(message.Payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        MqttClientPublishResult result;
-        try
-        {
-            result = await _client.PublishAsync(applicationMessage, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested && !_client.IsConnected)
-        {
-            await ConnectAsync(cancellationToken).ConfigureAwait(false);
-            result = await _client.PublishAsync(applicationMessage, cancellationToken).ConfigureAwait(false);
-        }
-
-        if (!result.IsSuccess)
-        {
-            throw new InvalidOperationException($"The broker refused a message on {message.Topic}: {result.ReasonCode} {result.ReasonString}");
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        try
+        List<Exception>? errors = null;
+        foreach (var connection in _connections)
         {
-            if (_client.IsConnected)
+            try
             {
-                // A clean DISCONNECT, bounded: the run may be ending because the host is stopping.
-                using var timeout = new CancellationTokenSource(DisconnectTimeout, _timeProvider);
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                (errors ??= []).Add(e);
             }
         }
-        finally
+
+        if (errors is not null)
         {
-            _client.Dispose();
+            throw new AggregateException("Closing the MQTT connections failed.", errors);
         }
     }
 }

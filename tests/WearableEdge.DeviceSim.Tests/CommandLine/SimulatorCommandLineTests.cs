@@ -125,7 +125,7 @@ public sealed class SimulatorCommandLineTests
     {
         var result = SimulatorCommandLine.Parse(["--patients", "4", "--speed"]);
 
-        Assert.Equal("--speed needs a value.", result.Error);
+        Assert.Equal("Required argument missing for option: '--speed'.", result.Error);
     }
 
     [Fact]

@@ -177,7 +177,7 @@ public sealed class StandardFormatTests
     [InlineData(new[] { "--temperature-unit", "K" }, "--temperature-unit must be C or F")]
     [InlineData(new[] { "--temperature-unit", "F" }, "--temperature-unit F needs --format omh or fhir")]
     [InlineData(new[] { "--format", "omh", "--vitals-batch", "61" }, "--vitals-batch must be 1–60 with --format omh or fhir")]
-    [InlineData(new[] { "--format", "fhir", "--format", "omh" }, "--format is given more than once")]
+    [InlineData(new[] { "--format", "fhir", "--format", "omh" }, "Option '--format' expects a single argument")]
     public void Parse_BadFormatOptions_ErrorNamesTheOption(string[] args, string error)
     {
         var result = SimulatorCommandLine.Parse(args);
