@@ -34,9 +34,13 @@ internal static class SimulatorCommandLine
                                  fall, e.g. --event deterioration:patient-003:1m:20m; for a fall,
                                  ONSET is the impact and DUR how long the patient stays down
                                  (no RAMP), e.g. --event fall:patient-003:40s:2m
-          --scenario demo        built-in demo: patient-002 desaturation at 15s for 4m,
-                                 patient-005 deterioration at 20s for 30m, patient-003 fall
-                                 at 40s, down for 2m (needs 5+ patients)
+          --scenario NAME|PATH   a scenario: the built-in demo (patient-002 desaturation at
+                                 15s for 4m, patient-005 deterioration at 20s for 30m,
+                                 patient-003 fall at 40s, down for 2m), a shipped file's name
+                                 (falls, respiratory, cardiac, fever-sepsis, technical,
+                                 mixed-ward-24h) or the path of a scenario file (schema in
+                                 device-sim/README.md); its patients, seed and duration apply
+                                 unless --patients, --seed or --duration are given
           --ground-truth PATH    write one JSON line per scheduled event at start
           --vitals-batch N       1 Hz vitals samples per message (default 5)
           --no-motion            do not publish accelerometer data
@@ -62,6 +66,7 @@ internal static class SimulatorCommandLine
         var options = new SimulationOptions { Broker = new Uri("mqtt://127.0.0.1:1883") };
         var events = new List<(ScenarioEvent Event, string Option)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        ScenarioSet? scenario = null;
         for (var i = 0; i < args.Count; i++)
         {
             var (name, inlineValue) = Split(args[i]);
@@ -165,13 +170,14 @@ internal static class SimulatorCommandLine
 
                     break;
                 case "--scenario":
-                    if (value == Scenarios.DemoName)
+                    try
                     {
-                        events.AddRange(Scenarios.Demo.Select(e => (e, "--scenario demo")));
+                        scenario = ScenarioLibrary.Resolve(value);
+                        events.AddRange(scenario.Events.Select(e => (e, $"--scenario {scenario.Name}")));
                     }
-                    else
+                    catch (ScenarioFileException e)
                     {
-                        error = $"--scenario knows only '{Scenarios.DemoName}', not '{value}'.";
+                        error = $"--scenario: {e.Message}";
                     }
 
                     break;
@@ -204,6 +210,17 @@ internal static class SimulatorCommandLine
             {
                 return Fail(error);
             }
+        }
+
+        if (scenario is not null)
+        {
+            // A scenario's own ward size, seed and duration, unless given explicitly.
+            options = options with
+            {
+                Patients = seen.Contains("--patients") ? options.Patients : scenario.Patients,
+                Seed = seen.Contains("--seed") ? options.Seed : scenario.Seed ?? options.Seed,
+                Duration = seen.Contains("--duration") ? options.Duration : scenario.Duration ?? options.Duration,
+            };
         }
 
         foreach (var (scenarioEvent, option) in events)
