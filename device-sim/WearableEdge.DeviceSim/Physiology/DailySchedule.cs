@@ -41,9 +41,9 @@ internal readonly record struct Artefact(long StartTicks, long EndTicks, double 
 /// Heart and respiration rate follow each activity as a first-order response (time constants
 /// below, local choices in line with heart-rate kinetics of about half a minute at exercise onset
 /// and a minute or more in recovery). Optical motion artefacts happen only while walking or
-/// exercising, as in real wrist PPG: episodes of 3–12 s, about one a minute walking and one
-/// every 35 s (25 s running) exercising, the SpO2 reading 3–10 % low and the heart rate reading
-/// 15–35 /min high (or 15–25 low). These are local choices: short enough that the service's 15 s
+/// exercising, as in real wrist PPG: episodes of 3–10 s, about one every 75 s walking and one every 45 s (35 s running)
+/// exercising, the SpO2 reading 3–12 % low and the heart rate reading 15–30 /min high or low
+/// (the sensor locking onto the cadence, or losing beats). These are local choices: short enough that the service's 15 s
 /// SpO2 condition delay filters them, frequent enough that without it they alarm (FACTS.md,
 /// "Alarms": delays and signal-quality processing are the measured mitigations of such alarms).
 /// Not thread-safe.
@@ -278,15 +278,16 @@ internal sealed class DailySchedule
 
     private static void AddArtefacts(Random random, ActivityBout bout, List<Artefact> artefacts)
     {
-        var meanGap = bout.Movement == Movement.Running ? 25.0 : bout.Activity == Activity.Exercise ? 35.0 : 60.0;
-        var t = bout.StartTicks + Seconds(-meanGap * Math.Log(1 - random.NextDouble()));
+        var meanGap = bout.Movement == Movement.Running ? 35.0 : bout.Activity == Activity.Exercise ? 45.0 : 75.0;
+        var t = bout.StartTicks + Seconds(6 - (meanGap * Math.Log(1 - random.NextDouble())));
         while (t < bout.EndTicks)
         {
-            var end = Math.Min(bout.EndTicks, t + Seconds(GaussianNoise.Uniform(random, 3, 12)));
-            var drop = GaussianNoise.Uniform(random, 3, 10);
-            var jump = random.NextDouble() < 0.7 ? GaussianNoise.Uniform(random, 15, 35) : -GaussianNoise.Uniform(random, 15, 25);
+            var end = Math.Min(bout.EndTicks, t + Seconds(GaussianNoise.Uniform(random, 3, 10)));
+            var drop = GaussianNoise.Uniform(random, 3, 12);
+            var jump = (random.NextDouble() < 0.5 ? 1 : -1) * GaussianNoise.Uniform(random, 15, 30);
             artefacts.Add(new Artefact(t, end, drop, jump));
-            t = end + Seconds(-meanGap * Math.Log(1 - random.NextDouble()));
+            // At least 6 s apart: two artefacts never merge into one long enough to pass the 15 s delay.
+            t = end + Seconds(6 - (meanGap * Math.Log(1 - random.NextDouble())));
         }
     }
 

@@ -40,8 +40,11 @@ internal sealed record PatientProfile(
     /// </summary>
     public const double MaxActivityHeartRate = 106;
 
-    /// <summary>The highest noiseless respiration rate activity alone takes a patient to, /min (NEWS2's 21–24 row; local choice).</summary>
-    public const double MaxActivityRespiration = 21.5;
+    /// <summary>
+    /// The highest noiseless respiration rate activity alone takes a patient to, /min, before the
+    /// circadian rhythm (±0.5): inside NEWS2's 12–20 row (local choice, as <see cref="MaxActivityHeartRate"/>).
+    /// </summary>
+    public const double MaxActivityRespiration = 20;
 
     /// <summary>
     /// Draws a patient. Sleep lowers heart rate by 8–12 % and respiration by 1–1.5 /min (nocturnal
@@ -60,7 +63,7 @@ internal sealed record PatientProfile(
             SleepHeartRate: -baseline.HeartRate * GaussianNoise.Uniform(random, 0.08, 0.12),
             SleepRespiration: -GaussianNoise.Uniform(random, 1, 1.5),
             WalkingHeartRate: Capped(GaussianNoise.Uniform(random, 12, 22), baseline.HeartRate, MaxActivityHeartRate - 4),
-            WalkingRespiration: Capped(GaussianNoise.Uniform(random, 2, 4), baseline.RespirationRate, MaxActivityRespiration - 1),
+            WalkingRespiration: Capped(GaussianNoise.Uniform(random, 2, 4), baseline.RespirationRate, MaxActivityRespiration - 0.5),
             ExerciseHeartRate: Capped(GaussianNoise.Uniform(random, 25, 40), baseline.HeartRate, MaxActivityHeartRate),
             ExerciseRespiration: Capped(GaussianNoise.Uniform(random, 4, 7), baseline.RespirationRate, MaxActivityRespiration),
             Bedtime: TimeSpan.FromMinutes(GaussianNoise.Uniform(random, 21 * 60, (23 * 60) + 30)),
