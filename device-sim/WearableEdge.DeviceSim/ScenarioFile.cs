@@ -60,7 +60,7 @@ internal static class ScenarioFile
             {
                 problems.Add((null, "patients", "required: the number of patients, 1–9999."));
             }
-            else if (!patientsElement.TryGetInt32(out patients) || patients is < 1 or > Ward.MaxPatients)
+            else if (patientsElement.ValueKind != JsonValueKind.Number || !patientsElement.TryGetInt32(out patients) || patients is < 1 or > Ward.MaxPatients)
             {
                 Problem("patients", $"must be an integer 1–{Ward.MaxPatients}, not {patientsElement.GetRawText()}.");
             }
@@ -68,7 +68,7 @@ internal static class ScenarioFile
             int? seed = null;
             if (root.TryGetProperty("seed", out var seedElement))
             {
-                if (seedElement.TryGetInt32(out var parsedSeed))
+                if (seedElement.ValueKind == JsonValueKind.Number && seedElement.TryGetInt32(out var parsedSeed))
                 {
                     seed = parsedSeed;
                 }

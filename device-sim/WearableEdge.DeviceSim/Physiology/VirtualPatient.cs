@@ -150,12 +150,12 @@ internal sealed class VirtualPatient
 
     /// <summary>
     /// Battery (%: 2 %/h in normal use; a battery-drain event empties it) and the optical signal
-    /// quality at <paramref name="offset"/>: the mean of the minute's per-second quality (0 off the body).
+    /// quality at <paramref name="offset"/>: the mean of the minute's per-second quality (0 while off the body).
     /// </summary>
     public (double BatteryPercent, double SignalQuality) Device(TimeSpan offset)
     {
         var quality = 0.0;
-        for (var s = 0; s < 60; s++)
+        for (var s = 0; s < 60 && IsWorn(offset); s++)
         {
             quality += SignalQuality(offset - TimeSpan.FromSeconds(s));
         }
