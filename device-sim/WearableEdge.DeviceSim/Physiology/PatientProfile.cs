@@ -35,16 +35,17 @@ internal sealed record PatientProfile(
     /// <summary>
     /// The highest noiseless heart rate activity alone takes a patient to, /min, before the
     /// circadian rhythm (±3): the schedule's exercise is moderate (a ward physiotherapy session),
-    /// kept inside NEWS2's 91–110 row so that a normal day raises no alert by its physiology alone.
+    /// kept inside NEWS2's 91–110 row, with room for the rounding of the charted value and for
+    /// artefacts, so that a normal day raises no alert by its physiology alone.
     /// A local choice; a real patient may go higher.
     /// </summary>
-    public const double MaxActivityHeartRate = 106;
+    public const double MaxActivityHeartRate = 104;
 
     /// <summary>
     /// The highest noiseless respiration rate activity alone takes a patient to, /min, before the
-    /// circadian rhythm (±0.5): inside NEWS2's 12–20 row (local choice, as <see cref="MaxActivityHeartRate"/>).
+    /// circadian rhythm (±0.5): inside NEWS2's 12–20 row once charted (rounded), a local choice as <see cref="MaxActivityHeartRate"/>.
     /// </summary>
-    public const double MaxActivityRespiration = 20;
+    public const double MaxActivityRespiration = 19.5;
 
     /// <summary>
     /// Draws a patient. Sleep lowers heart rate by 8–12 % and respiration by 1–1.5 /min (nocturnal
