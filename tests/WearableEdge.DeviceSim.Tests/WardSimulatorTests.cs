@@ -83,16 +83,21 @@ public sealed class WardSimulatorTests
             Assert.Equal(expected.Select(m => Convert.ToBase64String(m.Payload)), sink.Messages.Select(m => Convert.ToBase64String(m.Payload)));
             Assert.Equal(expected.Count, simulator.MessagesPublished);
             Assert.True(sink.Disposed);
-            Assert.Equal(3, linesAtConnect!.Length);
+            Assert.Equal(8 + 3, linesAtConnect!.Length);
             Assert.Equal(
-                """{"patientId":"patient-002","deviceId":"dev-002","event":"desaturation","onset":"2025-03-01T08:00:15+00:00","end":"2025-03-01T08:04:15+00:00","seed":42}""",
+                """{"patientId":"patient-001","deviceId":"dev-001","event":"monitored","onset":"2025-03-01T08:00:00+00:00","end":"2025-03-01T08:02:00+00:00","seed":42,"source":"scenario"}""",
                 linesAtConnect[0]);
+            Assert.All(linesAtConnect.Take(8).Select((line, i) => (line, i)), p =>
+                Assert.StartsWith($$"""{"patientId":"patient-00{{p.i + 1}}","deviceId":"dev-00{{p.i + 1}}","event":"monitored",""", p.line, StringComparison.Ordinal));
             Assert.Equal(
-                """{"patientId":"patient-005","deviceId":"dev-005","event":"deterioration","onset":"2025-03-01T08:00:20+00:00","end":"2025-03-01T08:30:20+00:00","seed":42}""",
-                linesAtConnect[1]);
+                """{"patientId":"patient-002","deviceId":"dev-002","event":"desaturation","onset":"2025-03-01T08:00:15+00:00","end":"2025-03-01T08:04:15+00:00","seed":42,"source":"scenario"}""",
+                linesAtConnect[8]);
             Assert.Equal(
-                """{"patientId":"patient-003","deviceId":"dev-003","event":"fall","onset":"2025-03-01T08:00:40+00:00","end":"2025-03-01T08:02:40+00:00","seed":42}""",
-                linesAtConnect[2]);
+                """{"patientId":"patient-005","deviceId":"dev-005","event":"deterioration","onset":"2025-03-01T08:00:20+00:00","end":"2025-03-01T08:30:20+00:00","seed":42,"source":"scenario"}""",
+                linesAtConnect[9]);
+            Assert.Equal(
+                """{"patientId":"patient-003","deviceId":"dev-003","event":"fall","onset":"2025-03-01T08:00:40+00:00","end":"2025-03-01T08:02:40+00:00","seed":42,"source":"scenario"}""",
+                linesAtConnect[10]);
         }
         finally
         {

@@ -89,16 +89,10 @@ internal static class OptionValues
             return $"--event must be kind:patientId:onset:duration[:ramp], e.g. deterioration:patient-003:1m:20m, not '{value}'.";
         }
 
-        ScenarioKind? kind = parts[0] switch
-        {
-            "deterioration" => ScenarioKind.Deterioration,
-            "desaturation" => ScenarioKind.Desaturation,
-            "fall" => ScenarioKind.Fall,
-            _ => null,
-        };
+        var kind = ScenarioKindNames.Parse(parts[0]);
         if (kind is null)
         {
-            return $"--event kind must be deterioration, desaturation or fall, not '{parts[0]}'.";
+            return $"--event kind must be one of {string.Join(", ", ScenarioKindNames.All.Select(k => k.Name))}, not '{parts[0]}'.";
         }
 
         if (Ward.PatientIndex(parts[1]) is null)

@@ -19,7 +19,7 @@ internal sealed class RunVerb
     private readonly Option<string[]> _event = new("--event")
     {
         HelpName = "K:P:ONSET:DUR[:RAMP]",
-        Description = "scripted event, repeatable; K is deterioration, desaturation or fall, e.g. --event deterioration:patient-003:1m:20m; "
+        Description = "scripted event, repeatable; K is an event kind (deterioration, desaturation, fall, tachycardia, bradycardia, fever, sepsis, irregular-rhythm, device-removed, battery-drain, bluetooth-gap; device-sim/README.md), e.g. --event deterioration:patient-003:1m:20m; "
             + "for a fall, ONSET is the impact and DUR how long the patient stays down (no RAMP), e.g. --event fall:patient-003:40s:2m",
         Arity = ArgumentArity.OneOrMore,
         AllowMultipleArgumentsPerToken = false,

@@ -9,7 +9,12 @@ namespace WearableEdge.DeviceSim.Generation;
 /// Generates the ward's messages in device time, without a broker. <see cref="AdvanceTo"/> yields
 /// every message whose last sample falls before the target, ordered by (that sample's time,
 /// patient, stream): the sequence depends only on the options and the device start, never on how
-/// the run was cut into steps. Not thread-safe.
+/// the run was cut into steps. The device's own troubles shape what is sent: off the body a
+/// vitals message carries only the samples the sensor measured (none: no message); a dead
+/// battery sends nothing (the samples are still generated, and lost, so the streams stay in
+/// step); in a Bluetooth gap every message is held and, at the gap's end, all of them are
+/// published at once, in their original order with their original device timestamps (a backfill).
+/// Not thread-safe.
 /// </summary>
 internal sealed class WardGenerator
 {
@@ -31,6 +36,7 @@ internal sealed class WardGenerator
     private readonly int _vitalsBatchSize;
     private readonly PayloadFormat _format;
     private readonly TemperatureUnit _temperatureUnit;
+    private readonly Dictionary<int, List<OutgoingMessage>> _held = [];
 
     public WardGenerator(SimulationOptions options, DateTimeOffset deviceStart)
     {
@@ -45,7 +51,7 @@ internal sealed class WardGenerator
         var seeds = new Random(options.Seed);
         for (var i = 0; i < options.Patients; i++)
         {
-            _patients.Add(new VirtualPatient(Ward.PatientId(i), Ward.DeviceId(i), seeds.Next(), options.Events));
+            _patients.Add(new VirtualPatient(Ward.PatientId(i), Ward.DeviceId(i), seeds.Next(), options.Events, deviceStart));
             Schedule(new Cursor(i, Stream.Vitals, 0));
             if (options.Motion)
             {
@@ -58,6 +64,8 @@ internal sealed class WardGenerator
 
     private enum Stream
     {
+        /// <summary>The release of a Bluetooth gap's held messages: before any live message due at the same time.</summary>
+        Backfill = -1,
         Vitals,
         Motion,
         Device,
@@ -77,8 +85,41 @@ internal sealed class WardGenerator
         while (_due.TryPeek(out var cursor, out var priority) && priority.DueTicks < elapsed.Ticks)
         {
             _due.Dequeue();
+            if (cursor.Stream == Stream.Backfill)
+            {
+                if (_held.Remove(cursor.Patient, out var held))
+                {
+                    foreach (var backfilled in held)
+                    {
+                        yield return backfilled;
+                    }
+                }
+
+                continue;
+            }
+
             var message = Build(cursor);
             Schedule(cursor with { Batch = cursor.Batch + 1 });
+            var patient = _patients[cursor.Patient];
+            var lastSample = TimeSpan.FromTicks(priority.DueTicks);
+            if (message is null || !patient.IsAlive(lastSample))
+            {
+                continue;
+            }
+
+            if (patient.GapEnd(lastSample) is { } gapEnd)
+            {
+                if (!_held.TryGetValue(cursor.Patient, out var buffer))
+                {
+                    buffer = [];
+                    _held[cursor.Patient] = buffer;
+                    _due.Enqueue(new Cursor(cursor.Patient, Stream.Backfill, 0), (gapEnd.Ticks, cursor.Patient, Stream.Backfill));
+                }
+
+                buffer.Add(message);
+                continue;
+            }
+
             yield return message;
         }
     }
@@ -94,7 +135,7 @@ internal sealed class WardGenerator
         _due.Enqueue(cursor, (lastSample.Ticks, cursor.Patient, cursor.Stream));
     }
 
-    private OutgoingMessage Build(Cursor cursor)
+    private OutgoingMessage? Build(Cursor cursor)
     {
         var patient = _patients[cursor.Patient];
         return cursor.Stream switch
@@ -105,13 +146,20 @@ internal sealed class WardGenerator
         };
     }
 
-    private OutgoingMessage Vitals(VirtualPatient patient, long batch)
+    private OutgoingMessage? Vitals(VirtualPatient patient, long batch)
     {
         var samples = new VitalsReading[_vitalsBatchSize];
         for (var i = 0; i < samples.Length; i++)
         {
             var offset = Times(VitalsInterval, (batch * _vitalsBatchSize) + i);
             samples[i] = patient.Vitals(offset, DeviceStart + offset);
+        }
+
+        // Off the body the optical sensor measures nothing: only measured samples are sent.
+        samples = Array.FindAll(samples, s => s.HeartRate is not null || s.SpO2 is not null || s.RespirationRate is not null || s.TemperatureC is not null);
+        if (samples.Length == 0)
+        {
+            return null;
         }
 
         // Created when its last sample is taken: the time the message becomes due.
@@ -167,7 +215,7 @@ internal sealed class WardGenerator
             DeviceId = patient.DeviceId,
             Ts = DeviceStart + offset,
             BatteryPercent = battery,
-            WearStatus = WearStatus.On,
+            WearStatus = patient.IsWorn(offset) ? WearStatus.On : WearStatus.Off,
             SignalQuality = quality,
         };
         return new OutgoingMessage(

@@ -78,6 +78,9 @@ internal sealed class MotionSynthesizer
     /// <summary>Slow posture shifts while resting: about one every 2 minutes.</summary>
     private const double PostureShiftsPerSecond = 0.5 / 60;
 
+    /// <summary>Turning over in bed while asleep: about every 15 minutes (local choice).</summary>
+    private const double TurnsOverPerSecond = 1.0 / (15 * 60);
+
     /// <summary>The longest small gesture, samples.</summary>
     private static readonly int LongestGesture = Seconds(1.5);
 
@@ -456,6 +459,44 @@ internal sealed class MotionSynthesizer
         Thud(rest, Uniform(1.1, 1.5), 0.03, Uniform(8, 12), Seconds(0.2));
         _up = rest;
         Still(Position + Seconds(Uniform(10, 60)), gestures: false);
+    }
+
+    /// <summary>
+    /// Asleep in bed (the live ward's nights; not used by <see cref="MotionLibrary"/>): lies down
+    /// first if not lying (<see cref="LieDown"/>, which may run past <paramref name="samples"/>),
+    /// then lies still with breathing, turning over about every 15 min (30–90° about the body's
+    /// long axis over 2–4 s, up to 0.15 g; a local choice).
+    /// </summary>
+    public void Sleep(int samples)
+    {
+        var end = Position + samples;
+        if (Posture != Posture.Lying)
+        {
+            LieDown();
+        }
+
+        while (Position < end)
+        {
+            if (_random.NextDouble() < TurnsOverPerSecond * Dt && end - Position >= Seconds(4))
+            {
+                var sign = _random.NextDouble() < 0.5 ? -1 : 1;
+                Turn(Vec3.Rotate(_up, _standingUp, sign * Radians(Uniform(30, 90))).Normalized, Seconds(Uniform(2, 4)), Uniform(0.05, 0.15), end);
+            }
+            else
+            {
+                Emit(_up, 1, default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The device off the body and lying still (the live ward's device-removed event, after
+    /// <see cref="RemoveDevice"/>): sensor noise only. The next activity puts it back on.
+    /// </summary>
+    public void StayOff(int samples)
+    {
+        Posture = Posture.OffBody;
+        Still(Position + samples, gestures: false);
     }
 
     /// <summary>A periodic gait; the synthesizer first turns upright if it is not.</summary>

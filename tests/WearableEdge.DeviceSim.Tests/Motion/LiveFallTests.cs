@@ -74,9 +74,11 @@ public sealed class LiveFallTests
             Assert.True(m[40 * Hz] >= 2.5, $"impact {m[40 * Hz]:F2} g at 40 s");
             Assert.True(MotionSignal.RunBelowBefore(m, 40 * Hz, 0.6, slack: 2) >= 0.25);
             Assert.True(MotionSignal.Max(TestWardMagnitudes(sink, "patient-001"), 0, 60 * Hz) < 2, "patient-001 does not fall");
+            var lines = await File.ReadAllLinesAsync(groundTruth, TestContext.Current.CancellationToken);
+            Assert.Equal(3, lines.Count(l => l.Contains("\"event\":\"monitored\"", StringComparison.Ordinal)));
             Assert.Equal(
-                ["""{"patientId":"patient-003","deviceId":"dev-003","event":"fall","onset":"2025-03-01T08:00:40+00:00","end":"2025-03-01T08:02:40+00:00","seed":42}"""],
-                await File.ReadAllLinesAsync(groundTruth, TestContext.Current.CancellationToken));
+                """{"patientId":"patient-003","deviceId":"dev-003","event":"fall","onset":"2025-03-01T08:00:40+00:00","end":"2025-03-01T08:02:40+00:00","seed":42,"source":"scenario"}""",
+                lines[^1]);
         }
         finally
         {
