@@ -68,7 +68,7 @@ internal sealed class RunVerb
             {
                 scenario = ScenarioLibrary.Resolve(scenarioName);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or JsonException or FormatException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception e) when (e is ScenarioFileException or ArgumentException or IOException or JsonException or FormatException or InvalidDataException or InvalidOperationException or UnauthorizedAccessException)
             {
                 return SimulatorCommandLine.Fail($"--scenario: {e.Message}");
             }

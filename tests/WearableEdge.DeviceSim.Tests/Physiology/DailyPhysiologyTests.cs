@@ -91,6 +91,8 @@ public sealed class DailyPhysiologyTests
     public void Artefacts_TenPatientDays_SpO2DipsOnlyWhileMovingAndSomeWhileMoving()
     {
         var dipsMoving = 0;
+        var flagged = 0;
+        var missed = 0;
         for (var i = 0; i < 10; i++)
         {
             var patient = Patient(i, Midnight);
@@ -102,13 +104,25 @@ public sealed class DailyPhysiologyTests
                 if (reading.SpO2 < patient.Expected(t).SpO2 - 3.5)
                 {
                     Assert.True(patient.Activity(t).IsMoving, $"{Ward.PatientId(i)} SpO2 dip at {t} while {patient.Activity(t).Activity}");
-                    Assert.True(patient.SignalQuality(t) < 0.5, $"quality {patient.SignalQuality(t)} in an artefact");
+                    // The device's quality index flags most artefacts (below the service's 0.5) and misses some (0.5–0.7).
+                    var quality = patient.SignalQuality(t);
+                    Assert.True(quality is (>= 0.15 and < 0.4) or (>= 0.5 and < 0.7), $"quality {quality} in an artefact");
+                    if (quality < 0.5)
+                    {
+                        flagged++;
+                    }
+                    else
+                    {
+                        missed++;
+                    }
+
                     dipsMoving++;
                 }
             }
         }
 
         Assert.True(dipsMoving > 100, $"{dipsMoving} artefact seconds in 10 patient-days");
+        Assert.True(flagged > missed && missed > 0, $"{flagged} artefact seconds flagged poor, {missed} missed by the quality index");
     }
 
     [Fact]
