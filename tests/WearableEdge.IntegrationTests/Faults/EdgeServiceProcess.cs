@@ -222,10 +222,11 @@ internal sealed record ServiceHealth(
     long VitalsMessagesAccepted,
     long SamplesAccepted,
     long SamplesDuplicate,
-    long SamplesTooLate)
+    long SamplesTooLate,
+    long SamplesScreenedOut)
 {
-    /// <summary>Samples the feature stage has seen, whatever became of them.</summary>
-    public long SamplesSeen => SamplesAccepted + SamplesDuplicate + SamplesTooLate;
+    /// <summary>Samples the feature stage has seen, whatever became of them (screened out: poor signal or implausible).</summary>
+    public long SamplesSeen => SamplesAccepted + SamplesDuplicate + SamplesTooLate + SamplesScreenedOut;
 
     public static ServiceHealth Parse(JsonElement json)
     {
@@ -240,7 +241,8 @@ internal sealed record ServiceHealth(
             Count(ingest.GetProperty("messagesAccepted"), "vitals"),
             Count(ingest.GetProperty("samples"), "accepted"),
             Count(ingest.GetProperty("samples"), "duplicate"),
-            Count(ingest.GetProperty("samples"), "too-late"));
+            Count(ingest.GetProperty("samples"), "too-late"),
+            Count(ingest.GetProperty("samples"), "poor-signal") + Count(ingest.GetProperty("samples"), "implausible"));
     }
 
     internal static long Count(JsonElement counts, string key) =>
