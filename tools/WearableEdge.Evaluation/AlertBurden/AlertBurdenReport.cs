@@ -56,8 +56,11 @@ internal static class AlertBurdenReport
 
         ## How it is measured
 
-        - The device simulator's `VirtualPatient` (device-sim) gives 1 Hz vital signs with sensor noise and
-          a device status every minute (battery draining 3 %/h from 70–100 %, always worn).
+        - The device simulator's `VirtualPatient` (device-sim) gives 1 Hz vital signs with its seeded daily
+          physiology (circadian rhythm; sleep, rest, walks and exercise; sensor noise; motion artefacts that
+          pull SpO2 down and jolt heart rate while moving, two in three of them flagged by a per-sample signal
+          quality below 0.5, which the service's screen keeps out of the windows) and a device status every
+          minute (battery draining 2 %/h from 70–100 %, always worn).
         - Scripted events per patient-day (`AlertBurdenScript`): 8 transient SpO2 dips of 6–14 s (the short
           desaturations and probe artefacts that alarm condition delays exist for); for half the patients one
           true desaturation of 3–8 min to about 84 %; for every fifth patient a 2 h deterioration (NEWS2 ≥ 7
@@ -86,8 +89,8 @@ internal static class AlertBurdenReport
         ## Limits
 
         These figures describe the simulator and its script, not a ward: the mix of transient dips and true
-        events is chosen, the simulated noise is Gaussian and has no motion artefacts, and no patient's device
-        comes off. They show what the delays and hysteresis do to the same input; they do not predict alarm
+        events is chosen, the simulated noise is Gaussian, the motion artefacts follow a simple model of PPG
+        (device-sim/README.md), and no patient's device comes off. They show what the delays and hysteresis do to the same input; they do not predict alarm
         rates on real patients.
         """;
 

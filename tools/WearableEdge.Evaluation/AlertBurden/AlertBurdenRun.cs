@@ -79,7 +79,7 @@ internal static class AlertBurdenRun
                 var at = start + offset;
                 var reading = patient.Vitals(offset, at);
                 var sample = new WearableSample(
-                    patientId, patient.DeviceId, at, new VitalSigns(reading.HeartRate, reading.SpO2, reading.RespirationRate, reading.TemperatureC, reading.SystolicBp));
+                    patientId, patient.DeviceId, at, new VitalSigns(reading.HeartRate, reading.SpO2, reading.RespirationRate, reading.TemperatureC, reading.SystolicBp), reading.SignalQuality);
                 foreach (var window in windower.Add(sample).ClosedWindows)
                 {
                     var (news2, _) = News2Scorer.Score(window, MinimumCoverage);
@@ -91,7 +91,7 @@ internal static class AlertBurdenRun
 
                 if (offset.Ticks % WardGenerator.DeviceStatusInterval.Ticks == 0)
                 {
-                    // The simulated wearable is always worn; its battery drains 3 %/h (VirtualPatient).
+                    // The simulated wearable is always worn here; its battery drains 2 %/h (VirtualPatient).
                     var (battery, _) = patient.Device(offset);
                     for (var p = 0; p < evaluators.Length; p++)
                     {
