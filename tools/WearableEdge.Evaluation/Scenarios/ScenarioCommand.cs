@@ -178,7 +178,7 @@ internal static class ScenarioCommand
 
             var skew = duration + TimeSpan.FromHours(1) > TimeSpan.FromDays(1) ? duration + TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
             var timeout = options.Timeout ?? TimeSpan.FromMinutes(5) + 3 * duration / options.Speed;
-            var run = await runner.RunAsync(set.Name, simulatorArguments, skew, timeout, cancellationToken).ConfigureAwait(false);
+            var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration);
             var result = ScenarioMatcher.Match(run.Truth.Events, run.Alerts);
             var summary = ScenarioSummary.From(result, ScenarioStatistics.PatientDays(run.Truth.Monitored, patients, duration));
             results.Add((run, summary));

@@ -38,7 +38,7 @@ internal static class ScenarioReport
         {
             md.AppendLine(I($"## Set `{run.Name}`"));
             md.AppendLine();
-            md.AppendLine(I($"Simulator: `{string.Join(' ', run.SimulatorArguments.Select(Redact))}`; {summary.PatientDays:0.###} patient-days, wall time {run.WallTime.TotalSeconds:0} s, {run.AlertMessages} alert messages."));
+            md.AppendLine(I($"Simulator: `{string.Join(' ', run.SimulatorArguments.Select(Redact))}`; {summary.PatientDays:0.###} patient-days, wall time {run.WallTime.TotalSeconds:0} s, {run.AlertMessages} alert messages{(run.EventsOutsideRun > 0 ? $"; {run.EventsOutsideRun} events beginning after the run's end left out, events still going on at the end cut there" : "")}."));
             md.AppendLine();
             if (sets.Count > 1)
             {

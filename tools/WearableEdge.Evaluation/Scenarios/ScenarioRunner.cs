@@ -21,7 +21,22 @@ public sealed record ScenarioRun(
     IReadOnlyList<ObservedAlert> Alerts,
     int AlertMessages,
     IReadOnlyDictionary<string, long> Ingest,
-    TimeSpan WallTime);
+    TimeSpan WallTime)
+{
+    /// <summary>Ground-truth events left out because their onset lies after the run's end (a shortened <c>--duration</c>).</summary>
+    public int EventsOutsideRun { get; init; }
+
+    /// <summary>
+    /// This run with its events limited to device time up to <paramref name="runEnd"/>: events that begin later are
+    /// left out (counted), events still going on at the end end there.
+    /// </summary>
+    /// <param name="runEnd">Device time at which the simulator stopped.</param>
+    public ScenarioRun ClippedTo(DateTimeOffset runEnd)
+    {
+        var inside = Truth.Events.Where(e => e.Onset <= runEnd).Select(e => e.End > runEnd ? e with { End = runEnd } : e).ToList();
+        return this with { Truth = Truth with { Events = inside }, EventsOutsideRun = Truth.Events.Count - inside.Count };
+    }
+}
 
 /// <summary>Runs the simulator as a child process through a fresh edge service and collects the alerts.</summary>
 internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<string> log)
