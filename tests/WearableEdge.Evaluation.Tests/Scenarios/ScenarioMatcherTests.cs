@@ -113,7 +113,11 @@ public sealed class ScenarioMatcherTests
         Assert.Equal(0.0, summary.ClinicalFalsePerDayByPriority["low"]);
         Assert.Equal(0.5, summary.TechnicalFalsePerDayByType["battery-low"]);
         Assert.Equal(1.0, summary.AlertsPerDayByType["desaturation"]);
+        Assert.Equal(0.5, summary.AlertsPerDayByType["fall"]);
+        Assert.Equal(0.0, summary.FalsePerDayByType["fall"]);
+        Assert.Equal(1.0, summary.FalsePerDayByType["desaturation"]);
         var fall = Assert.Single(summary.Kinds);
+        Assert.Equal(1, fall.DetectedBy["fall"]);
         Assert.Equal((1, 1), (fall.Sensitivity.Successes, fall.Sensitivity.Trials));
         Assert.Equal(0, fall.MedianLatency);
     }

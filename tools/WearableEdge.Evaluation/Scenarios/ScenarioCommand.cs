@@ -203,7 +203,7 @@ internal static class ScenarioCommand
                 .GroupBy(e => e.Truth.Kind, StringComparer.Ordinal)
                 .ToDictionary(g => g.Key, g => (IReadOnlyList<double>)[.. g.Select(e => e.Latency!.Value.TotalSeconds)], StringComparer.Ordinal);
             ScenarioPlots.LatencyHistogram(Path.Combine(folder, ScenarioReport.LatencyPng), "Detection latency from onset", latencies, "Latency from onset (s, device time)");
-            ScenarioPlots.AlertsPerDay(Path.Combine(folder, ScenarioReport.AlertsPerDayPng), "Alerts per patient-day by type", pooled.AlertsPerDayByType);
+            ScenarioPlots.AlertsPerDay(Path.Combine(folder, ScenarioReport.AlertsPerDayPng), "Alerts per patient-day by type", pooled.AlertsPerDayByType, pooled.FalsePerDayByType);
             Console.WriteLine($"written to {Path.Combine(folder, "scenarios.md")} and its PNGs");
         }
 
@@ -255,7 +255,7 @@ internal static class ScenarioCommand
                 "Lead time before Sepsis-3 onset",
                 new Dictionary<string, IReadOnlyList<double>>(StringComparer.Ordinal) { ["sepsis"] = summary.LeadTimesHours },
                 "Lead time (h before onset)");
-            ScenarioPlots.AlertsPerDay(Path.Combine(folder, ScenarioReport.PhysioNetAlertsPng), "Non-septic patients: alerts per patient-day", summary.NonSepticAlertsPerDayByType);
+            ScenarioPlots.AlertsPerDay(Path.Combine(folder, ScenarioReport.PhysioNetAlertsPng), "Non-septic patients: alerts per patient-day", summary.NonSepticAlertsPerDayByType, falsePerDay: null);
             Console.WriteLine($"written to {Path.Combine(folder, "physionet-replay.md")} and its PNGs");
         }
 

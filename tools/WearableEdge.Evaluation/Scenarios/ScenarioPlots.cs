@@ -63,24 +63,43 @@ internal static class ScenarioPlots
         Save(plot, path);
     }
 
-    /// <summary>Bar chart of alerts per patient-day by alert type.</summary>
+    /// <summary>Stacked bars of alerts per patient-day by alert type: those on a ground-truth event, and false ones.</summary>
     /// <param name="path">PNG file to write.</param>
     /// <param name="title">Plot title.</param>
-    /// <param name="perDay">Alerts per patient-day by type.</param>
-    public static void AlertsPerDay(string path, string title, IReadOnlyDictionary<string, double> perDay)
+    /// <param name="perDay">All alerts per patient-day by type.</param>
+    /// <param name="falsePerDay">False alerts per patient-day by type; null when every alert counts as one series.</param>
+    public static void AlertsPerDay(string path, string title, IReadOnlyDictionary<string, double> perDay, IReadOnlyDictionary<string, double>? falsePerDay)
     {
         ArgumentNullException.ThrowIfNull(perDay);
         var plot = new Plot();
         var types = perDay.Keys.Order(StringComparer.Ordinal).ToList();
-        var bars = plot.Add.Bars(types.Select(t => perDay[t]).ToArray());
-        foreach (var bar in bars.Bars)
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        for (var i = 0; i < types.Count; i++)
         {
-            bar.Label = bar.Value.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
+            var all = perDay[types[i]];
+            var wrong = falsePerDay?.GetValueOrDefault(types[i]) ?? 0;
+            bars.Add(new Bar { Position = i, ValueBase = 0, Value = all - wrong, FillColor = palette.GetColor(0), Size = 0.7 });
+            if (wrong > 0)
+            {
+                bars.Add(new Bar { Position = i, ValueBase = all - wrong, Value = all, FillColor = palette.GetColor(3), Size = 0.7 });
+            }
+
+            var label = plot.Add.Text(all.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture), i, all);
+            label.LabelFontSize = 14;
+            label.LabelAlignment = Alignment.LowerCenter;
         }
 
-        bars.ValueLabelStyle.FontSize = 14;
+        plot.Add.Bars(bars);
+        if (falsePerDay is not null)
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "on a ground-truth event", FillColor = palette.GetColor(0) });
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "false (no event)", FillColor = palette.GetColor(3) });
+            plot.ShowLegend(Alignment.UpperLeft);
+        }
+
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, types.Count).Select(i => (double)i)], [.. types]);
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.Margins(bottom: 0, top: 0.15);
         plot.Title(title);
         plot.YLabel("Alerts per patient-day");
         Save(plot, path);

@@ -157,12 +157,12 @@ internal static class ScenarioReport
     {
         md.AppendLine(I($"{summary.PatientDays:0.###} patient-days."));
         md.AppendLine();
-        md.AppendLine("| event | events | detected | sensitivity (95 % CI) | median latency (s) | p95 latency (s) |");
-        md.AppendLine("|---|---:|---:|---|---:|---:|");
+        md.AppendLine("| event | events | detected | sensitivity (95 % CI) | median latency (s) | p95 latency (s) | first alert of each detection |");
+        md.AppendLine("|---|---:|---:|---|---:|---:|---|");
         foreach (var kind in summary.Kinds)
         {
             var s = kind.Sensitivity;
-            md.AppendLine(I($"| {kind.Kind}{(kind.Rule?.Technical == true ? " (technical)" : "")} | {s.Trials} | {s.Successes} | {Sensitivity(s)} | {Number(kind.MedianLatency, "0")} | {Number(kind.P95Latency, "0")} |"));
+            md.AppendLine(I($"| {kind.Kind}{(kind.Rule?.Technical == true ? " (technical)" : "")} | {s.Trials} | {s.Successes} | {Sensitivity(s)} | {Number(kind.MedianLatency, "0")} | {Number(kind.P95Latency, "0")} | {(kind.DetectedBy.Count == 0 ? "–" : string.Join(", ", kind.DetectedBy.Select(d => $"`{d.Key}` {d.Value}")))} |"));
         }
 
         md.AppendLine();
@@ -175,11 +175,12 @@ internal static class ScenarioReport
         var technical = summary.TechnicalFalsePerDayByType.Count == 0 ? "0" : string.Join(", ", summary.TechnicalFalsePerDayByType.Select(t => I($"{t.Key} {t.Value:0.##}")));
         md.AppendLine(I($"| {summary.ClinicalFalsePerDayByPriority["high"]:0.##} | {summary.ClinicalFalsePerDayByPriority["medium"]:0.##} | {summary.ClinicalFalsePerDayByPriority["low"]:0.##} | {technical} |"));
         md.AppendLine();
-        md.AppendLine("All alerts per patient-day, by type:");
+        md.AppendLine("Alerts per patient-day, by type (all, and those that matched no event):");
         md.AppendLine();
-        md.AppendLine("| " + string.Join(" | ", summary.AlertsPerDayByType.Keys) + " |");
-        md.AppendLine("|" + string.Concat(summary.AlertsPerDayByType.Keys.Select(_ => "---:|")));
-        md.AppendLine("| " + string.Join(" | ", summary.AlertsPerDayByType.Values.Select(v => I($"{v:0.##}"))) + " |");
+        md.AppendLine("| alerts | " + string.Join(" | ", summary.AlertsPerDayByType.Keys) + " |");
+        md.AppendLine("|---|" + string.Concat(summary.AlertsPerDayByType.Keys.Select(_ => "---:|")));
+        md.AppendLine("| all | " + string.Join(" | ", summary.AlertsPerDayByType.Values.Select(v => I($"{v:0.##}"))) + " |");
+        md.AppendLine("| false | " + string.Join(" | ", summary.FalsePerDayByType.Values.Select(v => I($"{v:0.##}"))) + " |");
         md.AppendLine();
         if (plots)
         {

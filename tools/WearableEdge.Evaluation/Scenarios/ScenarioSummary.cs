@@ -6,7 +6,8 @@ namespace WearableEdge.Evaluation.Scenarios;
 /// <param name="Sensitivity">Detected / events, with the Wilson 95 % interval.</param>
 /// <param name="MedianLatency">Median latency from onset, seconds; null when none detected.</param>
 /// <param name="P95Latency">95th percentile latency from onset, seconds.</param>
-public sealed record KindSummary(string Kind, MatchingRule? Rule, Proportion Sensitivity, double? MedianLatency, double? P95Latency);
+/// <param name="DetectedBy">Detections by the type of the first alert, for example <c>news2 3</c>.</param>
+public sealed record KindSummary(string Kind, MatchingRule? Rule, Proportion Sensitivity, double? MedianLatency, double? P95Latency, IReadOnlyDictionary<string, int> DetectedBy);
 
 /// <summary>The figures of one run, computed from a <see cref="MatchResult"/> and the patient-days.</summary>
 /// <param name="PatientDays">Patient-days monitored.</param>
@@ -14,6 +15,7 @@ public sealed record KindSummary(string Kind, MatchingRule? Rule, Proportion Sen
 /// <param name="ClinicalFalsePerDayByPriority">Clinical false alerts per patient-day, by priority (high, medium, low).</param>
 /// <param name="TechnicalFalsePerDayByType">Technical false alerts per patient-day, by type.</param>
 /// <param name="AlertsPerDayByType">Every alert per patient-day, by type.</param>
+/// <param name="FalsePerDayByType">False alerts per patient-day, by type (every type of <paramref name="AlertsPerDayByType"/>, 0 when none).</param>
 /// <param name="ClinicalLatencies">Latency (s) of every detected clinical event.</param>
 /// <param name="Result">The match it was computed from.</param>
 public sealed record ScenarioSummary(
@@ -22,6 +24,7 @@ public sealed record ScenarioSummary(
     IReadOnlyDictionary<string, double> ClinicalFalsePerDayByPriority,
     IReadOnlyDictionary<string, double> TechnicalFalsePerDayByType,
     IReadOnlyDictionary<string, double> AlertsPerDayByType,
+    IReadOnlyDictionary<string, double> FalsePerDayByType,
     IReadOnlyList<double> ClinicalLatencies,
     MatchResult Result)
 {
@@ -47,7 +50,9 @@ public sealed record ScenarioSummary(
                     g.First().Rule,
                     ScenarioStatistics.Wilson(g.Count(e => e.Detected), g.Count()),
                     ScenarioStatistics.Percentile(latencies, 50),
-                    ScenarioStatistics.Percentile(latencies, 95));
+                    ScenarioStatistics.Percentile(latencies, 95),
+                    g.Where(e => e.Detection is not null).GroupBy(e => e.Detection!.Type, StringComparer.Ordinal)
+                        .OrderBy(t => t.Key, StringComparer.Ordinal).ToDictionary(t => t.Key, t => t.Count(), StringComparer.Ordinal));
             })
             .ToList();
         var clinicalFalse = Priorities.ToDictionary(
@@ -59,6 +64,7 @@ public sealed record ScenarioSummary(
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count() / patientDays, StringComparer.Ordinal);
         var latenciesAll = result.Events.Where(e => !e.Technical && e.Latency is not null).Select(e => e.Latency!.Value.TotalSeconds).ToList();
-        return new ScenarioSummary(patientDays, kinds, clinicalFalse, technicalFalse, byType, latenciesAll, result);
+        var falseByType = byType.Keys.ToDictionary(t => t, t => result.FalseAlerts.Count(a => a.Type == t) / patientDays, StringComparer.Ordinal);
+        return new ScenarioSummary(patientDays, kinds, clinicalFalse, technicalFalse, byType, falseByType, latenciesAll, result);
     }
 }
