@@ -15,9 +15,19 @@ namespace WearableEdge.Evaluation.Scenarios;
 public sealed record ScenarioOptions(
     IReadOnlyList<string> Sets, double Speed, string? ReportFolder, string? PhysioNet, int? Patients, int? Seed, TimeSpan? Duration, TimeSpan? Timeout)
 {
+    /// <summary>Device time of the simulation start; null: the next midnight UTC (see <see cref="ScenarioCommand.DefaultDeviceStart"/>).</summary>
+    public DateTimeOffset? DeviceStart { get; init; }
+
+    /// <summary>Another simulator build (<c>WearableEdge.DeviceSim.dll</c>) instead of the one built beside the harness.</summary>
+    public string? Simulator { get; init; }
+
+    /// <summary>Pass <c>--no-motion</c> to the simulator (no 50 Hz accelerometer stream: the fall model sees nothing).</summary>
+    public bool NoMotion { get; init; }
+
     public const string Usage = """
-        usage: scenarios [--set NAME|PATH ...] [--speed F] [--patients N] [--seed N] [--duration D] [--report DIR|-] [--timeout D]
-               scenarios --physionet DIR [--patients N] [--speed F] [--seed N] [--report DIR|-] [--timeout D]
+        usage: scenarios [--set NAME|PATH ...] [--speed F] [--patients N] [--seed N] [--duration D] [--device-start T]
+                         [--no-motion] [--report DIR|-] [--timeout D] [--simulator DLL]
+               scenarios --physionet DIR [--patients N] [--speed F] [--seed N] [--report DIR|-] [--timeout D] [--simulator DLL]
 
         Runs scenario sets (default: every device-sim/scenarios/*.json, else the built-in 'demo') through a real
         Mosquitto and the real edge service at accelerated time, matches the alerts to the simulator's ground
@@ -25,6 +35,11 @@ public sealed record ScenarioOptions(
         patients with the simulator's 'replay' verb and writes docs/validation/physionet-replay.md.
           --speed F      device seconds per wall second (default 60; PhysioNet default 3600)
           --report DIR   folder of the report and plots (default docs/validation); '-' prints only
+          --device-start T  device time of the start, ISO 8601 (default: the next midnight UTC, so a set
+                         written for a midnight start sees its night and day where the clock says, and runs
+                         on the same day give the same streams)
+          --no-motion    no accelerometer stream (fewer messages; the fall model then sees nothing)
+          --simulator DLL  another build of WearableEdge.DeviceSim.dll (default: the one beside the harness)
         """;
 
     /// <summary>Parses the arguments after the verb; an error message names the option.</summary>
@@ -38,10 +53,19 @@ public sealed record ScenarioOptions(
         string? report = "docs/validation", physionet = null;
         int? patients = null, seed = null;
         TimeSpan? duration = null, timeout = null;
+        DateTimeOffset? deviceStart = null;
+        string? simulator = null;
+        var noMotion = false;
         error = null;
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
+            if (name == "--no-motion")
+            {
+                noMotion = true;
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[i + 1] : null;
             if (value is null)
             {
@@ -76,6 +100,12 @@ public sealed record ScenarioOptions(
                 case "--timeout" when ScenarioSetFile.TryParseDuration(value, out var t) && t > TimeSpan.Zero:
                     timeout = t;
                     break;
+                case "--device-start" when DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var start):
+                    deviceStart = start.ToUniversalTime();
+                    break;
+                case "--simulator" when File.Exists(value):
+                    simulator = Path.GetFullPath(value);
+                    break;
                 default:
                     error = $"bad option '{name} {value}'.";
                     return null;
@@ -88,7 +118,12 @@ public sealed record ScenarioOptions(
             return null;
         }
 
-        return new ScenarioOptions(sets, speed ?? (physionet is null ? 60 : 3600), report, physionet, patients, seed, duration, timeout);
+        return new ScenarioOptions(sets, speed ?? (physionet is null ? 60 : 3600), report, physionet, patients, seed, duration, timeout)
+        {
+            DeviceStart = deviceStart,
+            Simulator = simulator,
+            NoMotion = noMotion,
+        };
     }
 }
 
@@ -104,7 +139,7 @@ internal static class ScenarioCommand
             return 2;
         }
 
-        foreach (var binary in new[] { EdgeServiceRun.ServiceDll, ScenarioRunner.SimulatorDll })
+        foreach (var binary in new[] { EdgeServiceRun.ServiceDll, options.Simulator ?? ScenarioRunner.SimulatorDll })
         {
             if (!File.Exists(binary))
             {
@@ -151,14 +186,14 @@ internal static class ScenarioCommand
         var sets = names.Select(n => ScenarioSetFile.Resolve(n, root)).ToList();
         await using var broker = await MosquittoBroker.StartAsync(cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"Mosquitto on {broker.Uri}; sets: {string.Join(", ", sets.Select(s => s.Name))}; speed {options.Speed.ToString(CultureInfo.InvariantCulture)}×");
-        var runner = new ScenarioRunner(broker.Uri, time, Console.WriteLine);
+        var runner = new ScenarioRunner(broker.Uri, time, Console.WriteLine) { Simulator = options.Simulator ?? ScenarioRunner.SimulatorDll };
         var results = new List<(ScenarioRun Run, ScenarioSummary Summary)>();
         foreach (var set in sets)
         {
             var duration = options.Duration ?? set.Duration;
             var patients = options.Patients ?? set.Patients;
-            var deviceStart = time.GetUtcNow();
-            deviceStart = new DateTimeOffset(deviceStart.Ticks - deviceStart.Ticks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+            var now = time.GetUtcNow();
+            var deviceStart = options.DeviceStart ?? DefaultDeviceStart(now);
             var simulatorArguments = new List<string>
             {
                 "--scenario", set.Argument,
@@ -176,7 +211,12 @@ internal static class ScenarioCommand
                 simulatorArguments.AddRange(["--seed", seed.ToString(CultureInfo.InvariantCulture)]);
             }
 
-            var skew = duration + TimeSpan.FromHours(1) > TimeSpan.FromDays(1) ? duration + TimeSpan.FromHours(1) : TimeSpan.FromDays(1);
+            if (options.NoMotion)
+            {
+                simulatorArguments.Add("--no-motion");
+            }
+
+            var skew = MaxClockSkew(deviceStart, duration, now);
             var timeout = options.Timeout ?? TimeSpan.FromMinutes(5) + 3 * duration / options.Speed;
             var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration);
             var result = ScenarioMatcher.Match(run.Truth.Events, run.Alerts);
@@ -218,7 +258,7 @@ internal static class ScenarioCommand
             throw new FileNotFoundException($"--physionet {options.PhysioNet}: no such folder (see /work/shared/data/physionet2019-sepsis/README.md).", options.PhysioNet);
         }
 
-        if (await ScenarioRunner.VerbHelpAsync("replay", cancellationToken).ConfigureAwait(false) is null)
+        if (await ScenarioRunner.VerbHelpAsync(options.Simulator ?? ScenarioRunner.SimulatorDll, "replay", cancellationToken).ConfigureAwait(false) is null)
         {
             await Console.Error.WriteLineAsync(
                 "scenarios: the device simulator built beside the harness has no 'replay' verb (plan contract 3: " +
@@ -227,7 +267,7 @@ internal static class ScenarioCommand
         }
 
         await using var broker = await MosquittoBroker.StartAsync(cancellationToken).ConfigureAwait(false);
-        var runner = new ScenarioRunner(broker.Uri, time, Console.WriteLine);
+        var runner = new ScenarioRunner(broker.Uri, time, Console.WriteLine) { Simulator = options.Simulator ?? ScenarioRunner.SimulatorDll };
         var arguments = new List<string>
         {
             "replay",
@@ -260,6 +300,27 @@ internal static class ScenarioCommand
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The next midnight UTC after <paramref name="now"/>: scenario sets are written for a midnight start (their night
+    /// and day fall where the clock says), device time then runs ahead of the gateway clock so no alert is marked late,
+    /// and runs on the same day get the same streams (same seed and start).
+    /// </summary>
+    /// <param name="now">The gateway clock now.</param>
+    internal static DateTimeOffset DefaultDeviceStart(DateTimeOffset now) => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero).AddDays(1);
+
+    /// <summary>
+    /// The service's <c>Ingest:MaxClockSkew</c> for a run from <paramref name="deviceStart"/> for <paramref name="duration"/>:
+    /// how far device time may run ahead of the gateway clock, with an hour to spare; at least a day.
+    /// </summary>
+    /// <param name="deviceStart">Device time of the start.</param>
+    /// <param name="duration">Device time the run lasts.</param>
+    /// <param name="now">The gateway clock at the start.</param>
+    internal static TimeSpan MaxClockSkew(DateTimeOffset deviceStart, TimeSpan duration, DateTimeOffset now)
+    {
+        var ahead = deviceStart - now + duration + TimeSpan.FromHours(1);
+        return ahead > TimeSpan.FromDays(1) ? ahead : TimeSpan.FromDays(1);
     }
 
     /// <summary>The folder holding WearableEdge.sln, from the working directory up; null if none.</summary>

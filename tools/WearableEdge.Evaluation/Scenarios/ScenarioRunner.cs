@@ -49,6 +49,9 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
 
     public static string SimulatorDll => Path.Combine(AppContext.BaseDirectory, "WearableEdge.DeviceSim.dll");
 
+    /// <summary>The simulator binary to run; default <see cref="SimulatorDll"/>.</summary>
+    public string Simulator { get; init; } = SimulatorDll;
+
     /// <summary>Runs <paramref name="simulatorArguments"/> (besides broker, ground truth and client id, which this adds).</summary>
     /// <param name="name">Set name.</param>
     /// <param name="simulatorArguments">Verb and options of the simulator.</param>
@@ -71,7 +74,7 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
         ];
         log($"[{name}] simulator: {string.Join(' ', arguments)}");
         var clock = Stopwatch.StartNew();
-        await using (var simulator = ToolProcess.Start("dotnet", [SimulatorDll, .. arguments], folder))
+        await using (var simulator = ToolProcess.Start("dotnet", [Simulator, .. arguments], folder))
         {
             using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             limit.CancelAfter(simulatorTimeout);
@@ -159,9 +162,12 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "";
 
     /// <summary>The simulator's own help for <paramref name="verb"/>, to learn whether it exists; null when it does not.</summary>
-    public static async Task<string?> VerbHelpAsync(string verb, CancellationToken cancellationToken)
+    /// <param name="simulator">Simulator dll.</param>
+    /// <param name="verb">The verb.</param>
+    /// <param name="cancellationToken">Cancels the probe.</param>
+    public static async Task<string?> VerbHelpAsync(string simulator, string verb, CancellationToken cancellationToken)
     {
-        await using var probe = ToolProcess.Start("dotnet", [SimulatorDll, verb, "--help"], AppContext.BaseDirectory);
+        await using var probe = ToolProcess.Start("dotnet", [simulator, verb, "--help"], AppContext.BaseDirectory);
         await probe.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var output = probe.Output;
         return probe.ExitCode == 0 && output.Contains(verb, StringComparison.OrdinalIgnoreCase) && !output.Contains($"unexpected argument '{verb}'", StringComparison.Ordinal)
