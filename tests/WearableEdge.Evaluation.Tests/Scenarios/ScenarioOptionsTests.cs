@@ -64,3 +64,19 @@ public sealed class ScenarioOptionsTests
         Assert.Equal(TimeSpan.FromDays(1), ScenarioCommand.MaxClockSkew(now, TimeSpan.FromMinutes(35), now));
     }
 }
+
+public sealed class TechnicalTimingSettingsTests
+{
+    [Fact]
+    public void TechnicalTimingSettings_At240x_DelaysDividedTickFloored()
+    {
+        var settings = EdgeServiceRun.TechnicalTimingSettings(240);
+
+        Assert.Contains("--Alerts:TickInterval=00:00:00.1000000", settings);
+        Assert.Contains("--Alerts:Rules:device-off:ConditionDelay=00:00:00.1250000", settings);
+        Assert.Contains("--Alerts:Rules:battery-low:ConditionDelay=00:00:00.2500000", settings);
+    }
+
+    [Fact]
+    public void TechnicalTimingSettings_RealTime_None() => Assert.Empty(EdgeServiceRun.TechnicalTimingSettings(1));
+}

@@ -28,6 +28,38 @@ internal sealed class EdgeServiceRun : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>
+    /// Settings that keep the technical rules' meaning at <paramref name="speed"/>× device time. The service judges
+    /// device statuses on the gateway clock (a tick every 5 s; device-off confirmed after 30 s, battery-low after 60 s:
+    /// docs/configuration.md), so at 240× a 30 s delay would last 2 h of device time and no removal shorter than that
+    /// could raise device-off. Dividing those delays and the tick by the speed makes them last the same device time.
+    /// Clinical rules run on device time and are left at their defaults.
+    /// </summary>
+    /// <param name="speed">Device seconds per wall second; at 1 or below nothing changes.</param>
+    public static IReadOnlyList<string> TechnicalTimingSettings(double speed)
+    {
+        if (speed <= 1)
+        {
+            return [];
+        }
+
+        static string Scaled(TimeSpan delay, double speed, TimeSpan floor)
+        {
+            var scaled = TimeSpan.FromTicks((long)(delay.Ticks / speed));
+            return (scaled < floor ? floor : scaled).ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        var floor = TimeSpan.FromMilliseconds(10);
+        return
+        [
+            $"--Alerts:TickInterval={Scaled(TimeSpan.FromSeconds(5), speed, TimeSpan.FromMilliseconds(100))}",
+            $"--Alerts:Rules:device-off:ConditionDelay={Scaled(TimeSpan.FromSeconds(30), speed, floor)}",
+            $"--Alerts:Rules:device-off:ClearDelay={Scaled(TimeSpan.FromSeconds(10), speed, floor)}",
+            $"--Alerts:Rules:battery-low:ConditionDelay={Scaled(TimeSpan.FromSeconds(60), speed, floor)}",
+            $"--Alerts:Rules:battery-low:ClearDelay={Scaled(TimeSpan.FromSeconds(60), speed, floor)}",
+        ];
+    }
+
     public bool HasExited => _process.HasExited;
 
     /// <summary>Path of the service binary the harness runs.</summary>
@@ -36,8 +68,9 @@ internal sealed class EdgeServiceRun : IAsyncDisposable
     /// <summary>Starts the service and returns once <c>/health</c> answers (within 60 s).</summary>
     /// <param name="broker">The broker.</param>
     /// <param name="maxClockSkew">How far device time may run ahead of the gateway clock (accelerated time runs ahead).</param>
+    /// <param name="settings">More <c>--Key=value</c> settings (after the harness's own).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
-    public static async Task<EdgeServiceRun> StartAsync(Uri broker, TimeSpan maxClockSkew, CancellationToken cancellationToken)
+    public static async Task<EdgeServiceRun> StartAsync(Uri broker, TimeSpan maxClockSkew, IReadOnlyList<string> settings, CancellationToken cancellationToken)
     {
         if (!File.Exists(ServiceDll))
         {
@@ -58,6 +91,7 @@ internal sealed class EdgeServiceRun : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             // At --speed F the simulator stamps device time up to the scenario's duration ahead of the wall clock.
             $"--Ingest:MaxClockSkew={maxClockSkew.ToString("c", CultureInfo.InvariantCulture)}",
+            .. settings,
         ];
         var process = ToolProcess.Start("dotnet", [ServiceDll, .. arguments], dataDirectory);
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(10) };

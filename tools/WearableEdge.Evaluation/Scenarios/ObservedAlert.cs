@@ -11,7 +11,11 @@ namespace WearableEdge.Evaluation.Scenarios;
 /// <param name="PatientId">Patient id as published (the topic's patient, not a pseudonym).</param>
 /// <param name="Type">Alert type: <c>news2</c>, <c>desaturation</c>, <c>fall</c>, <c>deterioration</c>, <c>device-off</c>, <c>battery-low</c>, <c>no-data</c>…</param>
 /// <param name="Priority">Highest priority reached: <c>high</c>, <c>medium</c> or <c>low</c>.</param>
-/// <param name="RaisedAt">Device time at which the condition was confirmed.</param>
+/// <param name="RaisedAt">
+/// Device time at which the condition was confirmed. For a technical alert this is the device time of the status
+/// that raised it (the message's <c>windowEnd</c>): the service judges device statuses on a gateway-clock tick and
+/// stamps <c>raisedAt</c> with the gateway clock, which at accelerated speed lies far from device time.
+/// </param>
 /// <param name="WindowEnd">End of the feature window (device time) of the raise.</param>
 /// <param name="Late">The service marked it as about old (backfilled) data.</param>
 /// <param name="Technical">A technical alert (about the wearable), not a clinical one.</param>
@@ -27,15 +31,16 @@ public sealed record ObservedAlert(
     public static ObservedAlert From(AlertMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        var technical = message.Technical == true || TechnicalTypes.Contains(message.Type);
         return new ObservedAlert(
             message.Id,
             message.PatientId,
             message.Type,
             message.Priority,
-            message.RaisedAt,
+            technical ? message.WindowEnd : message.RaisedAt,
             message.WindowEnd,
             message.Late,
-            message.Technical == true || TechnicalTypes.Contains(message.Type),
+            technical,
             message.ScoreSourceId);
     }
 

@@ -218,7 +218,7 @@ internal static class ScenarioCommand
 
             var skew = MaxClockSkew(deviceStart, duration, now);
             var timeout = options.Timeout ?? TimeSpan.FromMinutes(5) + 3 * duration / options.Speed;
-            var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration);
+            var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, EdgeServiceRun.TechnicalTimingSettings(options.Speed), timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration);
             var result = ScenarioMatcher.Match(run.Truth.Events, run.Alerts);
             var summary = ScenarioSummary.From(result, ScenarioStatistics.PatientDays(run.Truth.Monitored, patients, duration));
             results.Add((run, summary));
@@ -281,7 +281,7 @@ internal static class ScenarioCommand
         }
 
         // A replayed ICU stay lasts days of device time; the replay chooses its device start, so allow a year of skew.
-        var run = await runner.RunAsync("physionet", arguments, TimeSpan.FromDays(365), options.Timeout ?? TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
+        var run = await runner.RunAsync("physionet", arguments, TimeSpan.FromDays(365), EdgeServiceRun.TechnicalTimingSettings(options.Speed), options.Timeout ?? TimeSpan.FromHours(1), cancellationToken).ConfigureAwait(false);
         var summary = PhysioNetSummary.From(run.Truth, run.Alerts);
         var markdown = ScenarioReport.PhysioNet(new ScenarioReport.Context(command, startedAt, options.Speed, clock.Elapsed), run, summary);
         Console.WriteLine();

@@ -38,6 +38,8 @@ internal static class ScenarioReport
         {
             md.AppendLine(I($"## Set `{run.Name}`"));
             md.AppendLine();
+            md.AppendLine(I($"Service settings beyond its defaults: `{string.Join(' ', run.ServiceArguments.Select(RedactService))}`."));
+            md.AppendLine();
             md.AppendLine(I($"Simulator: `{string.Join(' ', run.SimulatorArguments.Select(Redact))}`; {summary.PatientDays:0.###} patient-days, wall time {run.WallTime.TotalSeconds:0} s, {run.AlertMessages} alert messages{(run.EventsOutsideRun > 0 ? $"; {run.EventsOutsideRun} events beginning after the run's end left out, events still going on at the end cut there" : "")}."));
             md.AppendLine();
             if (sets.Count > 1)
@@ -124,8 +126,8 @@ internal static class ScenarioReport
     {
         md.AppendLine("## How it runs");
         md.AppendLine();
-        md.AppendLine("- One command (`tools/WearableEdge.Evaluation`, verb `scenarios`) starts a real Mosquitto on a free loopback port, then per scenario set a fresh edge service (`dotnet WearableEdge.EdgeService.dll`, the Release build, with the shipped ONNX models: fall detection and deterioration) on its own temp data folder, and the device simulator as a child process at accelerated device time. The service runs with its default alert rules; the harness sets only the broker, a loopback port, the data folder, `Storage:StoreRawSamples=false`, and `Ingest:MaxClockSkew` (device time runs ahead of the wall clock at accelerated speed).");
-        md.AppendLine("- The harness subscribes to `wearable-edge/alerts/+` (QoS 1) before the simulator starts. An alert id counts once, at its first raise (`raisedAt`, device time), with the highest priority it reached. After the simulator exits, the run ends once no alert message came for 10 s.");
+        md.AppendLine("- One command (`tools/WearableEdge.Evaluation`, verb `scenarios`) starts a real Mosquitto on a free loopback port, then per scenario set a fresh edge service (`dotnet WearableEdge.EdgeService.dll`, the Release build, with the shipped ONNX models: fall detection and deterioration) on its own temp data folder, and the device simulator as a child process at accelerated device time. The service runs with its default clinical alert rules; the harness sets the broker, a loopback port, the data folder, `Storage:StoreRawSamples=false`, `Ingest:MaxClockSkew` (device time runs ahead of the wall clock at accelerated speed), and divides by the speed the delays the service counts on the gateway clock: the technical tick (`Alerts:TickInterval`, 5 s, at least 100 ms) and the device-off and battery-low condition and clear delays, so they last the same device time as at 1×. The service arguments of each set are listed below.");
+        md.AppendLine("- The harness subscribes to `wearable-edge/alerts/+` (QoS 1) before the simulator starts. An alert id counts once, at its first raise (`raisedAt`, device time), with the highest priority it reached. Technical alerts are raised on a gateway-clock tick and stamped with the gateway clock; for them the harness takes the device time of the status that raised them (`windowEnd`), so their latency has the 60 s resolution of the device status. After the simulator exits, the run ends once no alert message came for 10 s.");
         md.AppendLine("- The simulator writes the ground truth (one JSON line per event with onset and end in device time, plus a `monitored` line per patient when it writes one). Patient-days come from the monitored lines, else patients × the set's duration.");
         md.AppendLine("- **Sensitivity** per event kind: events detected / events, with the Wilson score 95 % interval (Newcombe 1998). **Latency**: raise minus onset, device time (median and 95th percentile, linear interpolation). **False alerts**: alerts that match no event of their patient, per patient-day; clinical ones by priority, technical ones (device-off, battery-low, no-data) apart. Several alerts for one event count as one detection and are not false alerts.");
         md.AppendLine();
@@ -261,6 +263,13 @@ internal static class ScenarioReport
         argument.EndsWith("ground-truth.jsonl", StringComparison.Ordinal) ? "GROUND_TRUTH.jsonl"
         : argument.StartsWith("wearable-edge-eval-sim-", StringComparison.Ordinal) ? "CLIENT_ID"
         : argument.StartsWith("mqtt://127.0.0.1:", StringComparison.Ordinal) ? "mqtt://127.0.0.1:PORT/"
+        : argument;
+
+    private static string RedactService(string argument) =>
+        argument.StartsWith("--urls=", StringComparison.Ordinal) ? "--urls=http://127.0.0.1:PORT"
+        : argument.StartsWith("--Mqtt:BrokerUrl=", StringComparison.Ordinal) ? "--Mqtt:BrokerUrl=mqtt://127.0.0.1:PORT/"
+        : argument.StartsWith("--Mqtt:ClientId=", StringComparison.Ordinal) ? "--Mqtt:ClientId=CLIENT_ID"
+        : argument.StartsWith("--Storage:DataDirectory=", StringComparison.Ordinal) ? "--Storage:DataDirectory=TEMP"
         : argument;
 
     private static string I(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

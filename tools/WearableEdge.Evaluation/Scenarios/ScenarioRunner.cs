@@ -56,14 +56,15 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
     /// <param name="name">Set name.</param>
     /// <param name="simulatorArguments">Verb and options of the simulator.</param>
     /// <param name="maxClockSkew">The service's <c>Ingest:MaxClockSkew</c>.</param>
+    /// <param name="serviceSettings">More service settings.</param>
     /// <param name="simulatorTimeout">Wall-clock limit of the simulator.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     public async Task<ScenarioRun> RunAsync(
-        string name, IReadOnlyList<string> simulatorArguments, TimeSpan maxClockSkew, TimeSpan simulatorTimeout, CancellationToken cancellationToken)
+        string name, IReadOnlyList<string> simulatorArguments, TimeSpan maxClockSkew, IReadOnlyList<string> serviceSettings, TimeSpan simulatorTimeout, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("wearableedge-eval-run-").FullName;
         var truthPath = Path.Combine(folder, "ground-truth.jsonl");
-        await using var service = await EdgeServiceRun.StartAsync(broker, maxClockSkew, cancellationToken).ConfigureAwait(false);
+        await using var service = await EdgeServiceRun.StartAsync(broker, maxClockSkew, serviceSettings, cancellationToken).ConfigureAwait(false);
         await using var collector = await AlertCollector.StartAsync(broker, time, cancellationToken).ConfigureAwait(false);
         string[] arguments =
         [
