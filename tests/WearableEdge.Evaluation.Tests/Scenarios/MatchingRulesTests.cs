@@ -64,16 +64,17 @@ public sealed class MatchingRulesTests
     }
 
     [Fact]
-    public void For_PhysioNetSepsis_WindowIsTwelveHoursBeforeOnsetUpToOnset()
+    public void For_PhysioNetSepsis_WindowIsTwelveHoursBeforeOnsetToThreeAfter()
     {
         var truth = Event("sepsis", H(20), H(10), source: GroundTruth.PhysioNetSource);
         var rule = MatchingRules.For(truth)!;
 
         Assert.Same(MatchingRules.PhysioNetSepsis, rule);
         Assert.True(rule.Matches(truth, Alert("deterioration", H(8))));
-        Assert.True(rule.Matches(truth, Alert("news2", H(20))));
+        Assert.True(rule.Matches(truth, Alert("news2", H(23))));
         Assert.False(rule.Matches(truth, Alert("news2", H(8) - S(1))));
-        Assert.False(rule.Matches(truth, Alert("news2", H(20) + S(1))));
+        Assert.False(rule.Matches(truth, Alert("news2", H(23) + S(1))));
+        Assert.False(rule.Matches(truth, Alert("desaturation", H(20))));
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class PhysioNetSummaryTests
             Alert("news2", H(10), patient: "p1"), // 20 h before onset: outside the window
             Alert("deterioration", H(24), patient: "p1"), // 6 h before onset: detects
             Alert("news2", H(27), patient: "p1"),
-            Alert("news2", H(31), patient: "p2"), // after onset: missed
+            Alert("news2", H(33) + S(1), patient: "p2"), // more than 3 h after onset: missed
             Alert("news2", H(3), patient: "p4", priority: "high"),
             Alert("desaturation", H(4), patient: "p4"),
             Alert("no-data", H(5), patient: "p5", priority: "low"), // technical: not a false clinical alert
@@ -39,6 +39,9 @@ public sealed class PhysioNetSummaryTests
         Assert.Equal((1, 3), (summary.SensitivityByType["deterioration"].Successes, summary.SensitivityByType["deterioration"].Trials));
         Assert.Equal(6.0, Assert.Single(summary.LeadTimesHours), 10);
         Assert.True(summary.Septic.Single(s => s.PatientId == "p3").ShortLookBack);
+        Assert.Equal("nearest news2 alert at onset + 3 h 0 min", summary.Septic.Single(s => s.PatientId == "p2").MissedReason);
+        Assert.Equal("no news2 or deterioration alert", summary.Septic.Single(s => s.PatientId == "p3").MissedReason);
+        Assert.Null(summary.Septic.Single(s => s.PatientId == "p1").MissedReason);
         Assert.False(summary.Septic.Single(s => s.PatientId == "p1").ShortLookBack);
         Assert.Equal(2, summary.NonSepticPatients);
         Assert.Equal(3.0, summary.NonSepticPatientDays, 10);

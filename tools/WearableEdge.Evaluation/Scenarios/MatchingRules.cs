@@ -84,6 +84,9 @@ public static class MatchingRules
     /// <summary>How long before a replayed PhysioNet patient's Sepsis-3 onset an alert counts as early warning.</summary>
     public static TimeSpan SepsisLeadWindow { get; } = TimeSpan.FromHours(12);
 
+    /// <summary>How long after a replayed PhysioNet patient's Sepsis-3 onset an alert still counts (Challenge utility: 3 h).</summary>
+    public static TimeSpan SepsisLateWindow { get; } = TimeSpan.FromHours(3);
+
     private static readonly string[] News2OrDeterioration = ["news2", "deterioration"];
 
     /// <summary>The rules for simulated scenario events, by event kind.</summary>
@@ -118,11 +121,12 @@ public static class MatchingRules
 
     /// <summary>
     /// The patient-level rule for a replayed PhysioNet septic patient: a NEWS2 or deterioration-model alert
-    /// raised from 12 h before the Sepsis-3 onset up to the onset. 12 h follows the Challenge's utility score,
-    /// which rewards predictions made from 12 h before t_sepsis (Reyna et al., Crit Care Med 2020; the data set's README).
+    /// raised from 12 h before the Sepsis-3 onset to 3 h after it. The window is the Challenge utility score's
+    /// (Reyna et al., Crit Care Med 2020; the data set's README), and the one the deterioration model's card
+    /// (models/deterioration-sepsis-6h/1.0.0/MODEL_CARD.md) computes its patient sensitivity over.
     /// </summary>
-    public static MatchingRule PhysioNetSepsis { get; } = new("sepsis", News2OrDeterioration, EventAnchor.Onset, -SepsisLeadWindow, EventAnchor.Onset, TimeSpan.Zero, false,
-        "early warning: from 12 h before the Sepsis-3 onset up to the onset");
+    public static MatchingRule PhysioNetSepsis { get; } = new("sepsis", News2OrDeterioration, EventAnchor.Onset, -SepsisLeadWindow, EventAnchor.Onset, SepsisLateWindow, false,
+        "the Challenge's utility window, as the deterioration model's card: from 12 h before the Sepsis-3 onset to 3 h after it");
 
     /// <summary>The rule for <paramref name="truth"/>; null for an event kind the harness does not know.</summary>
     /// <param name="truth">A ground-truth event.</param>

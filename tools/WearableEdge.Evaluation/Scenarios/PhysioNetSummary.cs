@@ -3,11 +3,14 @@ namespace WearableEdge.Evaluation.Scenarios;
 /// <summary>One replayed septic patient: whether an alert came in the early-warning window, and how early.</summary>
 /// <param name="PatientId">Replayed patient id.</param>
 /// <param name="Onset">Sepsis-3 onset (device time).</param>
-/// <param name="FirstAlert">Earliest NEWS2 or deterioration-model alert in [onset − 12 h, onset]; null if none.</param>
+/// <param name="FirstAlert">Earliest NEWS2 or deterioration-model alert in [onset − 12 h, onset + 3 h]; null if none.</param>
 /// <param name="ShortLookBack">The patient's data starts less than 12 h before the onset.</param>
 public sealed record SepticPatient(string PatientId, DateTimeOffset Onset, ObservedAlert? FirstAlert, bool ShortLookBack)
 {
-    /// <summary>Onset minus the first alert in the window.</summary>
+    /// <summary>For a missed patient: where the nearest NEWS2 or deterioration alert was, or that there was none.</summary>
+    public string? MissedReason { get; init; }
+
+    /// <summary>Onset minus the first alert in the window (negative: after the onset).</summary>
     public TimeSpan? LeadTime => FirstAlert is { } alert ? Onset - alert.RaisedAt : null;
 }
 
@@ -48,7 +51,11 @@ public sealed record PhysioNetSummary(
         {
             var first = alerts.Where(a => rule.Matches(e, a)).MinBy(a => a.RaisedAt);
             var shortLookBack = spans.TryGetValue(e.PatientId, out var start) && start > rule.WindowStart(e);
-            return new SepticPatient(e.PatientId, e.Onset, first, shortLookBack);
+            var nearest = alerts.Where(a => a.PatientId == e.PatientId && rule.AlertTypes.Contains(a.Type)).MinBy(a => Math.Abs((a.RaisedAt - e.Onset).Ticks));
+            var why = first is not null ? null
+                : nearest is null ? "no news2 or deterioration alert"
+                : $"nearest {nearest.Type} alert at onset {ScenarioMatcher.Signed(nearest.RaisedAt - e.Onset)}";
+            return new SepticPatient(e.PatientId, e.Onset, first, shortLookBack) { MissedReason = why };
         }).ToList();
         var byType = rule.AlertTypes.ToDictionary(
             type => type,

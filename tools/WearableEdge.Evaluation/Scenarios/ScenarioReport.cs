@@ -68,8 +68,8 @@ internal static class ScenarioReport
         md.AppendLine("## How it is measured");
         md.AppendLine();
         md.AppendLine("- The simulator's `replay` verb streams each patient's hourly PhysioNet 2019 values as 1 Hz vitals over MQTT (missing hours stay gaps) and writes, per patient, a `monitored` line (the span of its data) and, for a septic patient, a `sepsis` line whose onset is the Sepsis-3 onset t_sepsis.");
-        md.AppendLine(I($"- **Patient-level sensitivity**: a septic patient counts as detected when a `news2` or `deterioration` (model) alert was raised (device time) from {MatchingRules.SepsisLeadWindow.TotalHours:0} h before t_sepsis up to t_sepsis. {MatchingRules.PhysioNetSepsis.Why}; 12 h follows the Challenge's utility score, which rewards predictions made from 12 h before t_sepsis (Reyna et al., Crit Care Med 2020; data set README). Patients whose data starts less than 12 h before the onset are counted, and listed."));
-        md.AppendLine("- **Lead time**: t_sepsis minus the first such alert.");
+        md.AppendLine(I($"- **Patient-level sensitivity**: a septic patient counts as detected when a `news2` or `deterioration` (model) alert was raised (device time) from {MatchingRules.SepsisLeadWindow.TotalHours:0} h before t_sepsis to {MatchingRules.SepsisLateWindow.TotalHours:0} h after it: the window of the Challenge's utility score (Reyna et al., Crit Care Med 2020; data set README) and of the deterioration model card's patient sensitivity. Patients whose data starts less than 12 h before the onset are counted, and marked."));
+        md.AppendLine("- **Lead time**: t_sepsis minus the first such alert (negative when it came after the onset).");
         md.AppendLine("- **False alerts per patient-day**: every clinical alert of a non-septic patient, over the non-septic patients' monitored days.");
         md.AppendLine();
         md.AppendLine("## Results");
@@ -77,7 +77,7 @@ internal static class ScenarioReport
         md.AppendLine("| measure | value |");
         md.AppendLine("|---|---:|");
         md.AppendLine(I($"| septic patients replayed | {summary.Septic.Count} |"));
-        md.AppendLine(I($"| detected (news2 or deterioration in [onset − 12 h, onset]) | {Sensitivity(summary.Sensitivity)} |"));
+        md.AppendLine(I($"| detected (news2 or deterioration in [onset − 12 h, onset + 3 h]) | {Sensitivity(summary.Sensitivity)} |"));
         foreach (var (type, proportion) in summary.SensitivityByType)
         {
             md.AppendLine(I($"| detected by `{type}` alone | {Sensitivity(proportion)} |"));
@@ -99,14 +99,20 @@ internal static class ScenarioReport
         md.AppendLine();
         md.AppendLine(I($"![lead time]({PhysioNetLeadPng}) ![alerts per patient-day]({PhysioNetAlertsPng})"));
         md.AppendLine();
-        var missed = summary.Septic.Where(s => s.FirstAlert is null).ToList();
-        md.AppendLine(I($"Septic patients missed: {missed.Count}{(missed.Count > 0 ? ": " + string.Join(", ", missed.Select(s => s.PatientId + (s.ShortLookBack ? " (data starts < 12 h before onset)" : ""))) : "")}."));
+        md.AppendLine("| septic patient | onset (device time) | first alert in the window | lead time (h) | data from < 12 h before onset | why missed |");
+        md.AppendLine("|---|---|---|---:|---|---|");
+        foreach (var s in summary.Septic)
+        {
+            md.AppendLine(I($"| {s.PatientId} | {s.Onset:yyyy-MM-dd HH:mm} | {(s.FirstAlert is { } a ? $"`{a.Type}` {a.Priority}" : "–")} | {Number(s.LeadTime?.TotalHours, "0.0")} | {(s.ShortLookBack ? "yes" : "no")} | {s.MissedReason ?? ""} |"));
+        }
+
         md.AppendLine();
         Ingest(md, run);
         md.AppendLine("## Limits");
         md.AppendLine();
         md.AppendLine("- The replay turns hourly values into 1 Hz streams; the service's 60 s NEWS2 windows see an interpolated signal, not a real wearable's. Blood pressure and consciousness reach NEWS2 only if the replay publishes them.");
-        md.AppendLine("- The deterioration model was trained on PhysioNet 2019 data (models/deterioration-sepsis-6h/1.0.0/MODEL_CARD.md): patients it was trained on score better than new ones would. These figures show that the service runs the model end to end on replayed data; they are not an independent validation.");
+        md.AppendLine("- The deterioration model was trained on a subset of the same training set B (models/deterioration-sepsis-6h/1.0.0/MODEL_CARD.md): replayed patients may be among those it was trained on, and those score better than new ones would. These figures show that the service runs the rules and the model end to end on replayed data; they are not an independent validation.");
+        md.AppendLine("- The first N stays in file-name order are replayed, not a random sample; with few septic patients the interval is wide.");
         return md.ToString();
     }
 
