@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -9,9 +10,30 @@ internal sealed class ToolProcess : IAsyncDisposable
 {
     private const int MaxCapturedChars = 2_000_000;
     private const int SigTerm = 15;
+    private static readonly ConcurrentDictionary<ToolProcess, byte> Running = new();
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly Lock _lock = new();
+
+    static ToolProcess()
+    {
+        // Safety net for a run that ends without disposing (an unhandled exception, a test host shutting down):
+        // a leftover broker or service would keep its port and temp folder.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            foreach (var child in Running.Keys)
+            {
+                try
+                {
+                    child._process.Kill(entireProcessTree: true);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+            }
+        };
+    }
 
     private ToolProcess(Process process) => _process = process;
 
@@ -52,6 +74,7 @@ internal sealed class ToolProcess : IAsyncDisposable
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         process.Start();
+        Running.TryAdd(child, 0);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
@@ -106,6 +129,8 @@ internal sealed class ToolProcess : IAsyncDisposable
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
+
+        Running.TryRemove(this, out _);
     }
 
     public async ValueTask DisposeAsync()
