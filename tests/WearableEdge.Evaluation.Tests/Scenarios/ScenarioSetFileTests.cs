@@ -37,9 +37,9 @@ public sealed class ScenarioSetFileTests
     [Fact]
     public void Parse_ScenarioFile_NamePatientsDurationAndPath()
     {
-        var set = ScenarioSetFile.Parse("""{ "name": "falls", "patients": 12, "seed": 42, "duration": "24h", "events": [] }""", "/x/falls.json");
+        var set = ScenarioSetFile.Parse("""{ "name": "falls", "description": "Eight falls.", "patients": 12, "seed": 42, "duration": "24h", "events": [] }""", "/x/falls.json");
 
-        Assert.Equal(new ScenarioSetFile("falls", "/x/falls.json", 12, TimeSpan.FromHours(24)), set);
+        Assert.Equal(new ScenarioSetFile("falls", "/x/falls.json", 12, TimeSpan.FromHours(24)) { Description = "Eight falls." }, set);
     }
 
     [Fact]

@@ -218,7 +218,7 @@ internal static class ScenarioCommand
 
             var skew = MaxClockSkew(deviceStart, duration, now);
             var timeout = options.Timeout ?? TimeSpan.FromMinutes(5) + 3 * duration / options.Speed;
-            var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, EdgeServiceRun.TechnicalTimingSettings(options.Speed), timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration);
+            var run = (await runner.RunAsync(set.Name, simulatorArguments, skew, EdgeServiceRun.TechnicalTimingSettings(options.Speed), timeout, cancellationToken).ConfigureAwait(false)).ClippedTo(deviceStart + duration) with { Description = set.Description };
             var result = ScenarioMatcher.Match(run.Truth.Events, run.Alerts);
             var summary = ScenarioSummary.From(result, ScenarioStatistics.PatientDays(run.Truth.Monitored, patients, duration));
             results.Add((run, summary));

@@ -33,18 +33,24 @@ internal static class ScenarioReport
         RulesTable(md);
         md.AppendLine("## Results, all sets pooled");
         md.AppendLine();
-        Results(md, pooled, plots: true);
+        Results(md, pooled, plots: true, lists: sets.Count == 1);
         foreach (var (run, summary) in sets)
         {
             md.AppendLine(I($"## Set `{run.Name}`"));
             md.AppendLine();
+            if (run.Description is { } description)
+            {
+                md.AppendLine("> " + description);
+                md.AppendLine();
+            }
+
             md.AppendLine(I($"Service settings beyond its defaults: `{string.Join(' ', run.ServiceArguments.Select(RedactService))}`."));
             md.AppendLine();
             md.AppendLine(I($"Simulator: `{string.Join(' ', run.SimulatorArguments.Select(Redact))}`; {summary.PatientDays:0.###} patient-days, wall time {run.WallTime.TotalSeconds:0} s, {run.AlertMessages} alert messages{(run.EventsOutsideRun > 0 ? $"; {run.EventsOutsideRun} events beginning after the run's end left out, events still going on at the end cut there" : "")}."));
             md.AppendLine();
             if (sets.Count > 1)
             {
-                Results(md, summary, plots: false);
+                Results(md, summary, plots: false, lists: true);
             }
 
             Ingest(md, run);
@@ -161,7 +167,7 @@ internal static class ScenarioReport
         md.AppendLine();
     }
 
-    private static void Results(StringBuilder md, ScenarioSummary summary, bool plots)
+    private static void Results(StringBuilder md, ScenarioSummary summary, bool plots, bool lists)
     {
         md.AppendLine(I($"{summary.PatientDays:0.###} patient-days."));
         md.AppendLine();
@@ -193,6 +199,28 @@ internal static class ScenarioReport
         if (plots)
         {
             md.AppendLine(I($"![latency histogram]({LatencyPng}) ![alerts per patient-day]({AlertsPerDayPng})"));
+            md.AppendLine();
+        }
+
+        if (!lists)
+        {
+            md.AppendLine("Missed events, late detections and false alerts are listed under each set below.");
+            md.AppendLine();
+            return;
+        }
+
+        var falseAlerts = summary.Result.FalseAlerts;
+        md.AppendLine(I($"False alerts ({falseAlerts.Count}){(falseAlerts.Count > 0 ? ":" : ".")}"));
+        md.AppendLine();
+        if (falseAlerts.Count > 0)
+        {
+            md.AppendLine("| patient | alert | priority | raised (device time) | source |");
+            md.AppendLine("|---|---|---|---|---|");
+            foreach (var a in falseAlerts)
+            {
+                md.AppendLine(I($"| {a.PatientId} | `{a.Type}` | {a.Priority} | {a.RaisedAt:yyyy-MM-dd HH:mm:ss} | {a.Source} |"));
+            }
+
             md.AppendLine();
         }
 

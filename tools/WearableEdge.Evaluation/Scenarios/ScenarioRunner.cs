@@ -23,6 +23,9 @@ public sealed record ScenarioRun(
     IReadOnlyDictionary<string, long> Ingest,
     TimeSpan WallTime)
 {
+    /// <summary>The set's description, for the report.</summary>
+    public string? Description { get; init; }
+
     /// <summary>Ground-truth events left out because their onset lies after the run's end (a shortened <c>--duration</c>).</summary>
     public int EventsOutsideRun { get; init; }
 

@@ -14,8 +14,14 @@ namespace WearableEdge.Evaluation.Scenarios;
 /// <param name="Duration">Device time it runs.</param>
 public sealed record ScenarioSetFile(string Name, string Argument, int Patients, TimeSpan Duration)
 {
+    /// <summary>The file's description, if it has one.</summary>
+    public string? Description { get; init; }
+
     /// <summary>The built-in demo: 8 patients, events within the first 31 min (device-sim Scenarios.Demo); run for 35 min.</summary>
-    public static ScenarioSetFile Demo { get; } = new("demo", "demo", 8, TimeSpan.FromMinutes(35));
+    public static ScenarioSetFile Demo { get; } = new("demo", "demo", 8, TimeSpan.FromMinutes(35))
+    {
+        Description = "The simulator's built-in demo: patient-002 desaturates 15 s in for 4 min, patient-005 deteriorates from 20 s in for 30 min, patient-003 falls 40 s in and stays down 2 min.",
+    };
 
     /// <summary>
     /// <c>demo</c>, a file path, or the name of a file shipped in <c>device-sim/scenarios/NAME.json</c> under <paramref name="repositoryRoot"/>.
@@ -57,7 +63,8 @@ public sealed record ScenarioSetFile(string Name, string Argument, int Patients,
             throw new FormatException($"{path}: 'duration' must be a duration such as 24h or 1h30m.");
         }
 
-        return new ScenarioSetFile(name, path, patients, duration);
+        var description = root.TryGetProperty("description", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+        return new ScenarioSetFile(name, path, patients, duration) { Description = description };
     }
 
     /// <summary>The simulator's duration text: <c>500ms</c>, <c>90s</c>, <c>10m</c>, <c>2h</c>, <c>1d</c>, <c>1h30m</c>.</summary>
