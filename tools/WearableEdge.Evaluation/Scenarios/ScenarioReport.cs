@@ -118,6 +118,7 @@ internal static class ScenarioReport
         md.AppendLine();
         md.AppendLine("- The replay turns hourly values into 1 Hz streams; the service's 60 s NEWS2 windows see an interpolated signal, not a real wearable's. Blood pressure and consciousness reach NEWS2 only if the replay publishes them.");
         md.AppendLine("- The deterioration model was trained on a subset of the same training set B (models/deterioration-sepsis-6h/1.0.0/MODEL_CARD.md): replayed patients may be among those it was trained on, and those score better than new ones would. These figures show that the service runs the rules and the model end to end on replayed data; they are not an independent validation.");
+        md.AppendLine("- Read sensitivity and lead time beside the false-alert rate: a rule that alerts often on every ICU patient also alerts early in most septic patients' 15 h windows, so a high sensitivity and a lead time near 12 h may say more about the alert rate than about early warning.");
         md.AppendLine("- The first N stays in file-name order are replayed, not a random sample; with few septic patients the interval is wide.");
         return md.ToString();
     }
