@@ -2,20 +2,34 @@ using System.Diagnostics;
 using System.Globalization;
 using WearableEdge.Clinical.Alerts;
 using WearableEdge.Evaluation.AlertBurden;
+using WearableEdge.Evaluation.Scenarios;
 
 namespace WearableEdge.Evaluation;
 
 /// <summary>
 /// <c>dotnet run --project tools/WearableEdge.Evaluation -c Release -- alert-burden [--patients 20] [--days 1] [--seed 42] [--out docs/alert-burden.md]</c>
+/// or <c>… -- scenarios [--set NAME|PATH ...] [--speed F] [--report docs/validation]</c> (see <see cref="ScenarioOptions.Usage"/>).
 /// </summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Length > 0 && args[0] == "scenarios")
+        {
+            using var stop = new CancellationTokenSource();
+            Console.CancelKeyPress += (_, e) =>
+            {
+                e.Cancel = true;
+                stop.Cancel();
+            };
+            return await ScenarioCommand.RunAsync(args[1..], stop.Token).ConfigureAwait(false);
+        }
+
         if (args.Length == 0 || args[0] != "alert-burden")
         {
             Console.Error.WriteLine("usage: alert-burden [--patients N] [--days N] [--seed N] [--out FILE]");
+            Console.Error.WriteLine(ScenarioOptions.Usage);
             return 2;
         }
 
