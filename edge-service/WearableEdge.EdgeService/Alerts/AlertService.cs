@@ -348,6 +348,21 @@ public sealed class AlertService(
     }
 
     /// <summary>A technical alert: nothing has arrived from the patient's wearable for the configured silence.</summary>
+    /// <summary>The newest device time seen from the patient's wearable: its last window, motion batch or status; null if none.</summary>
+    private static DateTimeOffset? LastDeviceTime(PatientSnapshot patient)
+    {
+        DateTimeOffset? last = null;
+        foreach (var seen in new[] { patient.LatestWindow?.WindowEnd, patient.LastMotionAt, patient.Device?.Ts })
+        {
+            if (seen is { } time && (last is null || time > last))
+            {
+                last = time;
+            }
+        }
+
+        return last;
+    }
+
     private static AlertMessage DescribeNoData(
         PatientSnapshot patient, AlertEvent e, AlertPriority priority, DateTimeOffset? lastDataAt, AlertRuleSet rules, DateTimeOffset at)
     {
@@ -372,8 +387,11 @@ public sealed class AlertService(
             ScoreSourceVersion = NoDataAlertRule.RuleVersion,
             Completeness = 0,
             NotAssessed = [],
-            WindowStart = lastDataAt ?? at,
-            WindowEnd = at,
+            // The silence is judged on the gateway clock, but the alert is dated, like every other, in
+            // device time: from the last device timestamp the patient's wearable sent (the data a nurse
+            // has), so a backfill can be placed beside it; the gateway clock where nothing was seen yet.
+            WindowStart = LastDeviceTime(patient) ?? lastDataAt ?? at,
+            WindowEnd = LastDeviceTime(patient) ?? at,
             Late = false,
             Technical = true,
             Parameters = [new AlertParameter { Name = "secondsWithoutData", Loinc = "", Value = silentSeconds, Unit = "s", Points = 0 }],

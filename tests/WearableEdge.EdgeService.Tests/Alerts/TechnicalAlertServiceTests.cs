@@ -113,6 +113,30 @@ public sealed class TechnicalAlertServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task Tick_WearableWithClockHoursAheadGoesSilent_NoDataAlertIsDatedByItsLastDeviceTime()
+    {
+        var store = await StoreAsync();
+        using var service = NewService(store);
+        var deviceStart = T0.AddHours(20);
+
+        // Motion every 5 s until second 30, stamped by a device clock 20 h ahead of the gateway's
+        // (a simulator at speed, or a wrong clock): the silence is judged on the gateway clock, the
+        // alert's window on the device clock, where the nurse and a backfill would place it.
+        await TickAsync(service, 0, 200, s =>
+        {
+            if (s <= 30)
+            {
+                _board.RecordMessageAccepted(Patient);
+                _board.RecordMotion(Patient, deviceStart.AddSeconds(s), 0.1);
+            }
+        });
+
+        var alert = Assert.Single(await AlertsAsync(store, NoDataAlertRule.AlertType));
+        Assert.Equal(T0.AddSeconds(150), alert.RaisedAt);
+        Assert.Equal((deviceStart.AddSeconds(30), deviceStart.AddSeconds(30)), (alert.WindowStart, alert.WindowEnd));
+    }
+
+    [Fact]
     public async Task Tick_StatusesKeepArriving_NeverRaisesNoData()
     {
         var store = await StoreAsync();

@@ -37,7 +37,8 @@ public sealed class MatchingRulesTests
     [InlineData("battery-drain", "battery-low", 10 * 60 - 1, false)]
     [InlineData("bluetooth-gap", "no-data", 12 * 60, true)]
     [InlineData("bluetooth-gap", "device-off", 12 * 60, false)]
-    [InlineData("bluetooth-gap", "no-data", 9 * 60, false)]
+    [InlineData("bluetooth-gap", "no-data", (9 * 60) + 30, true)]
+    [InlineData("bluetooth-gap", "no-data", (9 * 60) - 1, false)]
     public void Matches_AlertTypeAndRaiseTime_DetectsOnlyInsideTheKindsWindow(string kind, string alertType, int raisedSeconds, bool expected)
     {
         var truth = Event(kind, M(10), M(4));

@@ -33,6 +33,23 @@ internal sealed class AlertCollector : IAsyncDisposable
     /// <summary>Payloads that were not alert messages.</summary>
     public int Malformed => _malformed;
 
+    /// <summary>
+    /// <c>no-data</c> alerts first raised after <see cref="EndOfData"/>: the simulator had stopped, so
+    /// they report the end of the run, not an event; they are left out of the results and counted here.
+    /// </summary>
+    public int NoDataAfterEnd { get; private set; }
+
+    private bool _dataEnded;
+
+    /// <summary>The simulator has stopped sending: a <c>no-data</c> alert raised from now on is the run's end.</summary>
+    public void EndOfData()
+    {
+        lock (_lock)
+        {
+            _dataEnded = true;
+        }
+    }
+
     /// <summary>Wall-clock time of the last alert message.</summary>
     public DateTimeOffset LastMessageAt { get; private set; }
 
@@ -99,7 +116,18 @@ internal sealed class AlertCollector : IAsyncDisposable
                 return;
             }
 
-            _alerts[message.Id] = _alerts.TryGetValue(message.Id, out var seen) ? seen.Update(message) : ObservedAlert.From(message);
+            if (_alerts.TryGetValue(message.Id, out var seen))
+            {
+                _alerts[message.Id] = seen.Update(message);
+            }
+            else if (_dataEnded && message.Type == "no-data")
+            {
+                NoDataAfterEnd++;
+            }
+            else
+            {
+                _alerts[message.Id] = ObservedAlert.From(message);
+            }
         }
     }
 }

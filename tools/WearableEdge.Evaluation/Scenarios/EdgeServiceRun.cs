@@ -57,6 +57,7 @@ internal sealed class EdgeServiceRun : IAsyncDisposable
             $"--Alerts:Rules:device-off:ClearDelay={Scaled(TimeSpan.FromSeconds(10), speed, floor)}",
             $"--Alerts:Rules:battery-low:ConditionDelay={Scaled(TimeSpan.FromSeconds(60), speed, floor)}",
             $"--Alerts:Rules:battery-low:ClearDelay={Scaled(TimeSpan.FromSeconds(60), speed, floor)}",
+            $"--Alerts:Rules:no-data:Silence={Scaled(TimeSpan.FromMinutes(2), speed, floor)}",
         ];
     }
 

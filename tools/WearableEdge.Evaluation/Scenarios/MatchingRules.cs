@@ -115,8 +115,8 @@ public static class MatchingRules
             "device status every 60 s and a 30 s condition delay"),
         ["battery-drain"] = new("battery-drain", ["battery-low"], EventAnchor.Onset, TimeSpan.Zero, EventAnchor.End, AfterEnd, true,
             "battery below 15 % for 60 s, reported in the 60 s device status"),
-        ["bluetooth-gap"] = new("bluetooth-gap", ["no-data"], EventAnchor.Onset, TimeSpan.Zero, EventAnchor.End, AfterEnd, true,
-            "nothing arrives during the gap; the no-data rule alerts after 2 min of silence"),
+        ["bluetooth-gap"] = new("bluetooth-gap", ["no-data"], EventAnchor.Onset, TimeSpan.FromMinutes(-1), EventAnchor.End, AfterEnd, true,
+            "nothing arrives during the gap; the no-data rule alerts after 2 min of gateway-clock silence and dates its window by the last device time it saw (up to a vitals batch before the onset)"),
     };
 
     /// <summary>

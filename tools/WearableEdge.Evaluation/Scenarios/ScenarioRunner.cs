@@ -96,6 +96,7 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
                 throw new InvalidOperationException($"[{name}] the simulator exited with code {simulator.ExitCode}. Its output:{Environment.NewLine}{Tail(simulator.Output)}");
             }
 
+            collector.EndOfData();
             log($"[{name}] simulator done in {clock.Elapsed.TotalSeconds:0} s: {LastLine(simulator.Output)}");
         }
 
@@ -120,7 +121,7 @@ internal sealed class ScenarioRunner(Uri broker, TimeProvider time, Action<strin
 
         var truth = File.Exists(truthPath) ? GroundTruth.Read(truthPath) : new GroundTruth([], []);
         var alerts = collector.Snapshot();
-        log($"[{name}] {truth.Events.Count} events, {alerts.Count} alerts ({collector.Messages} alert messages) in {wall.TotalSeconds:0} s");
+        log($"[{name}] {truth.Events.Count} events, {alerts.Count} alerts ({collector.Messages} alert messages) in {wall.TotalSeconds:0} s; {collector.NoDataAfterEnd} no-data alerts after the simulator stopped left out");
         try
         {
             Directory.Delete(folder, recursive: true);
