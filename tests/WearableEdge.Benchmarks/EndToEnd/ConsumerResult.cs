@@ -24,6 +24,9 @@ internal sealed class ConsumerResult
     /// <summary>CPU time (user + system) of the consumer's process per message received, µs.</summary>
     public required double CpuMicrosecondsPerMessage { get; init; }
 
+    /// <summary>Service only: CPU per message over what the idle service uses anyway (its timers and host).</summary>
+    public double? MarginalCpuMicrosecondsPerMessage { get; init; }
+
     /// <summary>CPU time of the consumer's process per second of wall time (1.0 = one core busy).</summary>
     public required double CpuCores { get; init; }
 

@@ -23,6 +23,8 @@ internal static class EndToEndBenchmark
           --consumers bare,raw,service       consumers to run, in this order
           --warmup 10 --duration 20          seconds per consumer before and while measuring
           --service-warmup 30                seconds of service warm-up (windows fill, JIT settles)
+          --service-duration 60              seconds the service is measured (long enough for alerts)
+          --idle-seconds 5                   seconds the idle service runs before its memory and CPU baseline
           --reference-patients 1000          N at which the goals are judged
           --output e2e-benchmark.json        JSON results; the markdown summary goes beside it (.md)
         """;
@@ -53,7 +55,9 @@ internal static class EndToEndBenchmark
         var timing = new Timing(
             TimeSpan.FromSeconds(arguments.Double("--warmup", 10)),
             TimeSpan.FromSeconds(arguments.Double("--service-warmup", 30)),
-            TimeSpan.FromSeconds(arguments.Double("--duration", 20)));
+            TimeSpan.FromSeconds(arguments.Double("--duration", 20)),
+            TimeSpan.FromSeconds(arguments.Double("--service-duration", 60)),
+            TimeSpan.FromSeconds(arguments.Double("--idle-seconds", 5)));
         var output = Path.GetFullPath(arguments.String("--output") ?? "e2e-benchmark.json");
         var reference = arguments.Int("--reference-patients", 1000);
         var machine = Machine.Describe();
@@ -71,11 +75,11 @@ internal static class EndToEndBenchmark
         await using var broker = await MosquittoBroker.StartAsync(ct).ConfigureAwait(false);
         await using var sys = await BrokerStats.StartAsync(broker.Port, ct).ConfigureAwait(false);
 
-        long? idleServiceBytes = null;
+        Idle? idle = null;
         if (consumers.Contains("service"))
         {
-            idleServiceBytes = await IdleServiceResidentBytesAsync(broker.Port, ct).ConfigureAwait(false);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"service with 0 patients: {idleServiceBytes / 1048576.0:0.0} MiB resident"));
+            idle = await IdleServiceAsync(broker.Port, timing.Idle, ct).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"service with 0 patients: {idle.ResidentBytes / 1048576.0:0.0} MiB resident, {idle.CpuCores:0.000} cores busy"));
         }
 
         var results = new List<ConsumerResult>();
@@ -88,16 +92,16 @@ internal static class EndToEndBenchmark
                 $"N = {patients}: offering {shape.OfferedMessagesPerSecond:N0} msg/s, {shape.OfferedSamplesPerSecond:N0} samples/s over {shape.Connections} connections"));
             await using var generator = BenchmarkChild.Start("load generator", ["e2e-load", "--broker-port", broker.Port.ToString(CultureInfo.InvariantCulture), .. shape.ToArgs()]);
             await generator.WaitReadyAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             foreach (var consumer in consumers)
             {
-                var result = await MeasureAsync(consumer, shape, generator, broker, sys, timing, idleServiceBytes, ct).ConfigureAwait(false);
+                var result = await MeasureAsync(consumer, shape, generator, broker, sys, timing, idle, ct).ConfigureAwait(false);
                 results.Add(result);
                 Console.WriteLine("  " + Summary.Line(result));
             }
         }
 
-        var report = new Summary(machine, command, lastShape!, timing, idleServiceBytes, reference, results);
+        var report = new Summary(machine, command, lastShape!, timing, idle, reference, results);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         await File.WriteAllTextAsync(output, report.ToJson(), ct).ConfigureAwait(false);
         var markdown = report.ToMarkdown();
@@ -108,16 +112,19 @@ internal static class EndToEndBenchmark
         return 0;
     }
 
-    /// <summary>Resident size of the service with no load: started, connected, then 5 s idle.</summary>
-    private static async Task<long> IdleServiceResidentBytesAsync(int port, CancellationToken ct)
+    /// <summary>Resident size and CPU use of the service with no load: started, connected, then idle for <paramref name="settle"/>.</summary>
+    private static async Task<Idle> IdleServiceAsync(int port, TimeSpan settle, CancellationToken ct)
     {
         var data = Directory.CreateTempSubdirectory("wearable-edge-e2e-idle-").FullName;
         try
         {
             await using var service = BenchmarkChild.Start("service", ["e2e-consume", "--kind", "service", "--broker-port", port.ToString(CultureInfo.InvariantCulture), "--data", data]);
             await service.WaitReadyAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
-            return (await service.NextStatsAsync(ct).ConfigureAwait(false)).GetProperty("rssBytes").GetInt64();
+            var first = await service.NextStatsAsync(ct).ConfigureAwait(false);
+            await Task.Delay(settle, ct).ConfigureAwait(false);
+            var last = await service.NextStatsAsync(ct).ConfigureAwait(false);
+            var cpuSeconds = (last.GetProperty("cpuMs").GetDouble() - first.GetProperty("cpuMs").GetDouble()) / 1000;
+            return new Idle(last.GetProperty("rssBytes").GetInt64(), cpuSeconds / Seconds(first, last));
         }
         finally
         {
@@ -126,7 +133,7 @@ internal static class EndToEndBenchmark
     }
 
     private static async Task<ConsumerResult> MeasureAsync(
-        string kind, LoadShape shape, BenchmarkChild generator, MosquittoBroker broker, BrokerStats sys, Timing timing, long? idleServiceBytes, CancellationToken ct)
+        string kind, LoadShape shape, BenchmarkChild generator, MosquittoBroker broker, BrokerStats sys, Timing timing, Idle? idle, CancellationToken ct)
     {
         var isService = kind == "service";
         var port = broker.Port.ToString(CultureInfo.InvariantCulture);
@@ -155,7 +162,7 @@ internal static class EndToEndBenchmark
             var dropped0 = sys.Value(BrokerStats.Dropped);
             var fill = new Dictionary<string, double>(StringComparer.Ordinal);
             var maxLag = 0.0;
-            var end = Stopwatch.GetTimestamp() + (long)(timing.Duration.TotalSeconds * Stopwatch.Frequency);
+            var end = Stopwatch.GetTimestamp() + (long)((isService ? timing.ServiceDuration : timing.Duration).TotalSeconds * Stopwatch.Frequency);
             JsonElement c1;
             do
             {
@@ -203,6 +210,7 @@ internal static class EndToEndBenchmark
                 ReceivedMessagesPerSecond = receivedRate,
                 ReceivedSamplesPerSecond = receivedSamples / seconds,
                 CpuMicrosecondsPerMessage = received > 0 ? cpu * 1e6 / received : double.NaN,
+                MarginalCpuMicrosecondsPerMessage = isService && idle is not null && received > 0 ? (cpu - (idle.CpuCores * seconds)) * 1e6 / received : null,
                 CpuCores = cpu / seconds,
                 GeneratorCpuMicrosecondsPerMessage = offered > 0 ? (g1.GetProperty("cpuMs").GetDouble() - g0.GetProperty("cpuMs").GetDouble()) * 1000 / offered : double.NaN,
                 BrokerCpuMicrosecondsPerMessage = offered > 0 ? (broker1 - broker0).TotalMicroseconds / (offered * seconds / generatorSeconds) : double.NaN,
@@ -210,7 +218,7 @@ internal static class EndToEndBenchmark
                 BrokerSentPerSecond = (sent1 - sent0) / seconds,
                 BrokerDropped = dropped,
                 ResidentBytes = rss,
-                ResidentBytesPerPatient = isService && idleServiceBytes is { } idle ? (double)(rss - idle) / shape.Patients : null,
+                ResidentBytesPerPatient = isService && idle is not null ? (double)(rss - idle.ResidentBytes) / shape.Patients : null,
                 ManagedHeapBytes = isService ? c1.GetProperty("managedHeapBytes").GetInt64() : null,
                 QueueFill = isService ? fill : null,
                 SampleOutcomes = isService ? Outcomes(c0, c1) : null,
@@ -311,7 +319,10 @@ internal static class EndToEndBenchmark
     }
 }
 
-internal sealed record Timing(TimeSpan Warmup, TimeSpan ServiceWarmup, TimeSpan Duration);
+internal sealed record Timing(TimeSpan Warmup, TimeSpan ServiceWarmup, TimeSpan Duration, TimeSpan ServiceDuration, TimeSpan Idle);
+
+/// <summary>The service with no patients: resident bytes, and CPU cores it keeps busy (timers, host).</summary>
+internal sealed record Idle(long ResidentBytes, double CpuCores);
 
 /// <summary>The machine the figures were measured on.</summary>
 internal sealed record Machine(int Cores, string Cpu, string Os, string Dotnet, string Broker)

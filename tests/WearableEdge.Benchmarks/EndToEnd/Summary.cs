@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace WearableEdge.Benchmarks.EndToEnd;
 
 /// <summary>The run's results as JSON and as a markdown summary, with the issue's goals judged.</summary>
-internal sealed class Summary(Machine machine, string command, LoadShape shape, Timing timing, long? idleServiceBytes, int referencePatients, IReadOnlyList<ConsumerResult> results)
+internal sealed class Summary(Machine machine, string command, LoadShape shape, Timing timing, Idle? idle, int referencePatients, IReadOnlyList<ConsumerResult> results)
 {
     /// <summary>Node-RED's rate in the issue's reference measurement (1 sample per message, QoS 1).</summary>
     public const double NodeRedMessagesPerSecond = 10_000;
@@ -41,8 +41,12 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
             machine,
             command,
             load = new { shape.Connections, shape.MotionBatchSeconds, shape.OneSamplePerMessage, shape.DesaturationEvery, shape.MotionSamplesPerMessage, qos = 1 },
-            timing = new { warmupSeconds = timing.Warmup.TotalSeconds, serviceWarmupSeconds = timing.ServiceWarmup.TotalSeconds, durationSeconds = timing.Duration.TotalSeconds },
-            idleServiceResidentBytes = idleServiceBytes,
+            timing = new
+            {
+                warmupSeconds = timing.Warmup.TotalSeconds, serviceWarmupSeconds = timing.ServiceWarmup.TotalSeconds,
+                durationSeconds = timing.Duration.TotalSeconds, serviceDurationSeconds = timing.ServiceDuration.TotalSeconds,
+            },
+            idleService = idle,
             goals = Goals().Select(g => new { g.Name, g.Target, g.Measured, g.Verdict }),
             results,
         },
@@ -57,7 +61,8 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
         text.AppendLine(c, $"- Machine: {machine.Cores} cores, {machine.Cpu}, {machine.Os}, .NET {machine.Dotnet}, {machine.Broker}.");
         text.AppendLine(c, $"- Command: `{command}`");
         text.AppendLine(c, $"- Load: {(shape.OneSamplePerMessage ? "vitals only, 1 sample per message, 1 Hz per patient" : $"vitals 1 Hz (1 sample per message) and motion 50 Hz in batches of {shape.MotionBatchSeconds} s ({shape.MotionSamplesPerMessage} samples)")}, QoS 1, over {shape.Connections} MQTT connections; every {shape.DesaturationEvery}th patient desaturates (SpO2 86 %) for 40 s in every 120 s.");
-        text.AppendLine(c, $"- Per consumer and N: {timing.Warmup.TotalSeconds:0} s warm-up ({timing.ServiceWarmup.TotalSeconds:0} s for the service), then {timing.Duration.TotalSeconds:0} s measured. Service with 0 patients: {(idleServiceBytes is { } idle ? (idle / 1048576.0).ToString("0.0", c) + " MiB" : "not measured")} resident.");
+        text.AppendLine(c, $"- Per consumer and N: {timing.Warmup.TotalSeconds:0} s warm-up, then {timing.Duration.TotalSeconds:0} s measured (service: {timing.ServiceWarmup.TotalSeconds:0} s, then {timing.ServiceDuration.TotalSeconds:0} s).");
+        text.AppendLine(c, $"- Service with 0 patients: {(idle is null ? "not measured" : string.Create(c, $"{idle.ResidentBytes / 1048576.0:0.0} MiB resident, {idle.CpuCores * 1000:0} ms CPU per second (timers, host)"))}.");
         text.AppendLine();
         text.AppendLine("| N | consumer | offered msg/s | received msg/s | received / offered | samples/s | CPU µs/msg | CPU cores | resident MiB | KiB/patient | latency p50 / p99 ms (alerts) | limiting stage | machine busy |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
@@ -72,7 +77,7 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
         text.AppendLine();
         text.AppendLine("Service versus bare subscriber, same N (same offered load):");
         text.AppendLine();
-        text.AppendLine("| N | service / bare msg/s | service CPU µs/msg | bare CPU µs/msg | raw CPU µs/msg | generator µs/msg | Mosquitto µs/msg | store latency p50 / p99 ms | peak queue fill |");
+        text.AppendLine("| N | service / bare msg/s | service CPU µs/msg (over idle) | bare CPU µs/msg | raw CPU µs/msg | generator µs/msg | Mosquitto µs/msg | store latency p50 / p99 ms | peak queue fill |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var n in results.Select(r => r.Patients).Distinct())
         {
@@ -81,7 +86,7 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
             var raw = Find(n, "raw");
             var any = service ?? bare ?? raw!;
             text.AppendLine(c,
-                $"| {n:N0} | {(service is not null && bare is not null ? (service.ReceivedMessagesPerSecond / bare.ReceivedMessagesPerSecond).ToString("P1", c) : "")} | {service?.CpuMicrosecondsPerMessage:0.0} | {bare?.CpuMicrosecondsPerMessage:0.0} | {raw?.CpuMicrosecondsPerMessage:0.0} | " +
+                $"| {n:N0} | {(service is not null && bare is not null ? (service.ReceivedMessagesPerSecond / bare.ReceivedMessagesPerSecond).ToString("P1", c) : "")} | {service?.CpuMicrosecondsPerMessage:0.0}{(service?.MarginalCpuMicrosecondsPerMessage is { } marginal ? $" ({marginal:0.0})" : "")} | {bare?.CpuMicrosecondsPerMessage:0.0} | {raw?.CpuMicrosecondsPerMessage:0.0} | " +
                 $"{any.GeneratorCpuMicrosecondsPerMessage:0.0} | {any.BrokerCpuMicrosecondsPerMessage:0.0} | " +
                 $"{(service?.LatencyToStoreP50Ms is { } s50 ? $"{s50:0} / {service.LatencyToStoreP99Ms:0}" : "")} | " +
                 $"{(service?.QueueFill is { } fill ? string.Join(", ", fill.Where(f => f.Value > 0.01).Select(f => $"{f.Key} {f.Value:P0}")) : "")} |");
