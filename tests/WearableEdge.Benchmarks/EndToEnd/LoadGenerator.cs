@@ -48,7 +48,9 @@ internal static class LoadGenerator
         var start = Stopwatch.GetTimestamp();
         ChildProtocol.Ready();
 
-        var statsAt = TimeSpan.FromSeconds(1);
+        // Stats every 100 ms, so a consumer's measurement window and the generator's differ by at most that.
+        var statsEvery = TimeSpan.FromMilliseconds(100);
+        var statsAt = statsEvery;
         var maxLag = TimeSpan.Zero;
         long published = 0;
         long samples = 0;
@@ -89,7 +91,7 @@ internal static class LoadGenerator
 
                 if (elapsed >= statsAt)
                 {
-                    statsAt += TimeSpan.FromSeconds(1);
+                    statsAt += statsEvery;
                     ChildProtocol.WriteStats(new Dictionary<string, object>
                     {
                         ["published"] = published,
@@ -100,7 +102,11 @@ internal static class LoadGenerator
                         ["inFlight"] = connections.Sum(c => c.InFlight),
                         ["maxLagMs"] = maxLag.TotalMilliseconds,
                     });
-                    maxLag = TimeSpan.Zero;
+                    if (statsAt.Ticks % TimeSpan.TicksPerSecond == 0)
+                    {
+                        // The largest lag of the last second.
+                        maxLag = TimeSpan.Zero;
+                    }
                 }
             }
         }

@@ -92,6 +92,19 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
                 $"{(service?.QueueFill is { } fill ? string.Join(", ", fill.Where(f => f.Value > 0.01).Select(f => $"{f.Key} {f.Value:P0}")) : "")} |");
         }
 
+        var services = results.Where(r => r.Consumer == "service").OrderBy(r => r.Patients).ToList();
+        if (services.Count > 0)
+        {
+            text.AppendLine();
+            var kept = services.LastOrDefault(r => r.KeptUp == true);
+            var first = services.FirstOrDefault(r => r.KeptUp != true);
+            var keptText = kept is null ? "at no N" : string.Create(c, $"up to N = {kept.Patients:N0} ({kept.ReceivedMessagesPerSecond:N0} msg/s, {kept.ReceivedSamplesPerSecond:N0} samples/s)");
+            var firstText = first is null
+                ? "it kept up at every N of the sweep."
+                : string.Create(c, $"at N = {first.Patients:N0} it received {first.ReceivedMessagesPerSecond:N0} of {first.OfferedMessagesPerSecond:N0} msg/s offered, limited by: {first.Bottleneck}.");
+            text.AppendLine(c, $"Sweep: the service kept up (received ≥ 97 % of offered, nothing dropped by the broker) {keptText}; {firstText}");
+        }
+
         text.AppendLine();
         text.AppendLine("### Goals (issue 7)");
         text.AppendLine();
