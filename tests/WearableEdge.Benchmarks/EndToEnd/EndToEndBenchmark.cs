@@ -250,24 +250,30 @@ internal static class EndToEndBenchmark
     }
 
     /// <summary>
-    /// The stage that limits the service: the first stage queue that filled (its reader is the slow
-    /// stage); with no queue full but messages falling behind, the MQTT receive path (MQTTnet hands
-    /// the ingest handler one message at a time and acknowledges each after it).
+    /// The stage that limits the service. Stage queues are bounded and a full one makes its writer
+    /// wait, so a slow stage fills its input queue and then, by back-pressure, every queue upstream:
+    /// the slow stage is the reader of the most downstream full queue. With no queue full but
+    /// messages falling behind, the limit is the MQTT receive path (MQTTnet hands the ingest handler
+    /// one message at a time and acknowledges each after it).
     /// </summary>
     private static string Bottleneck(bool keptUp, Dictionary<string, double> fill, double machineBusy)
     {
-        string[] order = ["Ingest", "Windows", "Scored", "ModelInputs", "ModelScores", "RawSamples"];
-        var full = order.FirstOrDefault(q => fill.GetValueOrDefault(q) >= 0.9);
+        string[] downstreamFirst = ["ModelScores", "Scored", "Windows", "ModelInputs", "Ingest"];
+        var full = downstreamFirst.FirstOrDefault(q => fill.GetValueOrDefault(q) >= 0.9);
         var stage = full switch
         {
-            "Ingest" => "feature stage (FeaturePipeline: the ingest queue is full)",
-            "Windows" => "scoring (ScoringService: the window queue is full)",
-            "Scored" => "alerts (AlertService, store commit: the scored-window queue is full)",
-            "ModelInputs" => "model scoring (ModelScoringService: the model input queue is full)",
-            "ModelScores" => "model alerts (ModelAlertService: the model score queue is full)",
-            "RawSamples" => "raw sample store (RawSampleWriter: its queue is full, raw samples are shed)",
+            "ModelScores" => "model alerts (ModelAlertService: its model-score queue is full)",
+            "Scored" => "alerts (AlertService: its scored-window queue is full)",
+            "Windows" => "scoring (ScoringService: its window queue is full)",
+            "ModelInputs" => "model scoring (ModelScoringService: its model-input queue is full)",
+            "Ingest" => "feature stage (FeaturePipeline: its ingest queue is full)",
             _ => keptUp ? "none" : "MQTT receive + ingest handler (MqttGatewayClient → MqttIngestHandler, one message at a time; no stage queue is full)",
         };
+        if (fill.GetValueOrDefault("RawSamples") >= 0.9)
+        {
+            stage += "; the raw sample store is behind (its queue is full: raw samples are shed, alerting is not held up)";
+        }
+
         return machineBusy >= 0.95 && stage != "none" ? stage + "; the machine's cores were ≥ 95 % busy" : stage;
     }
 
