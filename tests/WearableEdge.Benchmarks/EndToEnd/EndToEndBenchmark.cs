@@ -27,6 +27,7 @@ internal static class EndToEndBenchmark
           --idle-seconds 5                   seconds the idle service runs before its memory and CPU baseline
           --reference-patients 1000          N at which the goals are judged
           --output e2e-benchmark.json        JSON results; the markdown summary goes beside it (.md)
+          --from e2e-benchmark.json          only re-render the markdown of a saved run
         """;
 
     /// <summary>The service's default <c>Features:AllowedLateness</c> (FeatureOptions).</summary>
@@ -41,6 +42,15 @@ internal static class EndToEndBenchmark
         if (arguments.Flag("--help"))
         {
             Console.WriteLine(Usage);
+            return 0;
+        }
+
+        if (arguments.String("--from") is { } saved)
+        {
+            // Re-renders the markdown of a saved run (for example after a change to the summary).
+            var markdownAgain = Summary.FromJson(await File.ReadAllTextAsync(saved).ConfigureAwait(false)).ToMarkdown();
+            await File.WriteAllTextAsync(Path.ChangeExtension(saved, ".md"), markdownAgain).ConfigureAwait(false);
+            Console.WriteLine(markdownAgain);
             return 0;
         }
 

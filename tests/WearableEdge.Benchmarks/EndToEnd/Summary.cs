@@ -35,11 +35,37 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
         return text.ToString();
     }
 
+    /// <summary>A summary of a run saved by <see cref="ToJson"/>.</summary>
+    public static Summary FromJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var load = root.GetProperty("load");
+        var timing = root.GetProperty("timing");
+        var results = root.GetProperty("results").Deserialize<List<ConsumerResult>>(SavedJson)!;
+        var reference = root.TryGetProperty("referencePatients", out var saved) ? saved.GetInt32() : 1000;
+        return new Summary(
+            root.GetProperty("machine").Deserialize<Machine>(SavedJson)!,
+            root.GetProperty("command").GetString()!,
+            new LoadShape(results.Max(r => r.Patients), load.GetProperty("Connections").GetInt32(), load.GetProperty("MotionBatchSeconds").GetDouble(),
+                load.GetProperty("OneSamplePerMessage").GetBoolean(), load.GetProperty("DesaturationEvery").GetInt32()),
+            new Timing(
+                TimeSpan.FromSeconds(timing.GetProperty("warmupSeconds").GetDouble()), TimeSpan.FromSeconds(timing.GetProperty("serviceWarmupSeconds").GetDouble()),
+                TimeSpan.FromSeconds(timing.GetProperty("durationSeconds").GetDouble()), TimeSpan.FromSeconds(timing.GetProperty("serviceDurationSeconds").GetDouble()),
+                TimeSpan.Zero),
+            root.GetProperty("idleService").ValueKind == JsonValueKind.Null ? null : root.GetProperty("idleService").Deserialize<Idle>(SavedJson),
+            reference,
+            results);
+    }
+
+    private static readonly JsonSerializerOptions SavedJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public string ToJson() => JsonSerializer.Serialize(
         new
         {
             machine,
             command,
+            referencePatients,
             load = new { shape.Connections, shape.MotionBatchSeconds, shape.OneSamplePerMessage, shape.DesaturationEvery, shape.MotionSamplesPerMessage, qos = 1 },
             timing = new
             {
@@ -75,9 +101,9 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
         }
 
         text.AppendLine();
-        text.AppendLine("Service versus bare subscriber, same N (same offered load):");
+        text.AppendLine("Service versus bare subscriber, same N (ratio of their received/offered shares):");
         text.AppendLine();
-        text.AppendLine("| N | service / bare msg/s | service CPU µs/msg (over idle) | bare CPU µs/msg | raw CPU µs/msg | generator µs/msg | Mosquitto µs/msg | store latency p50 / p99 ms | peak queue fill |");
+        text.AppendLine("| N | service / bare | service CPU µs/msg (over idle) | bare CPU µs/msg | raw CPU µs/msg | generator µs/msg | Mosquitto µs/msg | store latency p50 / p99 ms | peak queue fill |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|");
         foreach (var n in results.Select(r => r.Patients).Distinct())
         {
@@ -86,7 +112,7 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
             var raw = Find(n, "raw");
             var any = service ?? bare ?? raw!;
             text.AppendLine(c,
-                $"| {n:N0} | {(service is not null && bare is not null ? (service.ReceivedMessagesPerSecond / bare.ReceivedMessagesPerSecond).ToString("P1", c) : "")} | {service?.CpuMicrosecondsPerMessage:0.0}{(service?.MarginalCpuMicrosecondsPerMessage is { } marginal ? $" ({marginal:0.0})" : "")} | {bare?.CpuMicrosecondsPerMessage:0.0} | {raw?.CpuMicrosecondsPerMessage:0.0} | " +
+                $"| {n:N0} | {(SameLoadRatio(n) is { } ratio ? ratio.ToString("P1", c) : "")} | {service?.CpuMicrosecondsPerMessage:0.0}{(service?.MarginalCpuMicrosecondsPerMessage is { } marginal ? $" ({marginal:0.0})" : "")} | {bare?.CpuMicrosecondsPerMessage:0.0} | {raw?.CpuMicrosecondsPerMessage:0.0} | " +
                 $"{any.GeneratorCpuMicrosecondsPerMessage:0.0} | {any.BrokerCpuMicrosecondsPerMessage:0.0} | " +
                 $"{(service?.LatencyToStoreP50Ms is { } s50 ? $"{s50:0} / {service.LatencyToStoreP99Ms:0}" : "")} | " +
                 $"{(service?.QueueFill is { } fill ? string.Join(", ", fill.Where(f => f.Value > 0.01).Select(f => $"{f.Key} {f.Value:P0}")) : "")} |");
@@ -126,6 +152,10 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
 
     private ConsumerResult? Find(int patients, string consumer) => results.FirstOrDefault(r => r.Patients == patients && r.Consumer == consumer);
 
+    /// <summary>The service's received share of its offered load over the bare subscriber's, at one N.</summary>
+    private double? SameLoadRatio(int patients) =>
+        Find(patients, "service") is { } service && Find(patients, "bare") is { ReceivedRatio: > 0 } bare ? service.ReceivedRatio / bare.ReceivedRatio : null;
+
     private IEnumerable<Goal> Goals()
     {
         var c = CultureInfo.InvariantCulture;
@@ -136,17 +166,16 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
 
         if (services.Count > 0 && bares.Count > 0)
         {
-            // At loads both carry, the ratio is ~100 % by construction; the highest sustained rates compare capacity.
+            // Same load: each consumer's received share of what was offered while it ran (the
+            // generator's rate wobbles between phases when the machine is busy), service over bare.
+            var worst = services.Select(s => (s.Patients, Ratio: SameLoadRatio(s.Patients))).Where(p => p.Ratio is not null).MinBy(p => p.Ratio);
             var serviceMax = services.Max(r => r.ReceivedMessagesPerSecond);
             var bareMax = bares.Max(r => r.ReceivedMessagesPerSecond);
-            var worst = services.Select(s => (s, b: Find(s.Patients, "bare"))).Where(p => p.b is not null)
-                .Select(p => (p.s.Patients, Ratio: p.s.ReceivedMessagesPerSecond / p.b!.ReceivedMessagesPerSecond)).MinBy(p => p.Ratio);
-            var ratio = serviceMax / bareMax;
             yield return new Goal(
-                "service rate vs bare subscriber",
+                "service rate vs bare subscriber, same load",
                 "≥ 90 %",
-                string.Create(c, $"highest sustained {serviceMax:N0} vs {bareMax:N0} msg/s = {ratio:P1}; lowest same-N ratio {worst.Ratio:P1} at N = {worst.Patients:N0}"),
-                Verdict(Math.Min(ratio, worst.Ratio) >= 0.9, string.Create(c, $"short by {(0.9 - Math.Min(ratio, worst.Ratio)) * 100:0.0} points")));
+                string.Create(c, $"lowest {worst.Ratio:P1} at N = {worst.Patients:N0} (received/offered of the service over that of the bare subscriber); highest rates seen: service {serviceMax:N0}, bare {bareMax:N0} msg/s"),
+                worst.Ratio is { } r ? Verdict(r >= 0.9, string.Create(c, $"short by {(0.9 - r) * 100:0.0} points")) : "not measured");
         }
 
         if (atReference is not null)
@@ -180,13 +209,19 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
         var nodeRedTarget = 3 * NodeRedMessagesPerSecond;
         if (shape.OneSamplePerMessage && services.Count > 0)
         {
-            var best = services.Where(r => r.KeptUp == true).MaxBy(r => r.ReceivedMessagesPerSecond) ?? services.MaxBy(r => r.ReceivedMessagesPerSecond)!;
+            var kept = services.Where(r => r.KeptUp == true).MaxBy(r => r.ReceivedMessagesPerSecond);
+            var highest = services.MaxBy(r => r.ReceivedMessagesPerSecond)!;
+            var keptText = kept is null
+                ? "kept up at no N"
+                : string.Create(c, $"kept up to {kept.ReceivedMessagesPerSecond:N0} msg/s (N = {kept.Patients:N0}, {kept.CpuMicrosecondsPerMessage:0} µs CPU/msg)");
+            var highestText = highest == kept
+                ? "; it kept up with the highest load offered, so its capacity is higher"
+                : string.Create(c, $"; highest rate received {highest.ReceivedMessagesPerSecond:N0} msg/s at N = {highest.Patients:N0} ({highest.ReceivedRatio:P0} of offered, {highest.CpuMicrosecondsPerMessage:0} µs CPU/msg)");
             yield return new Goal(
                 "3× Node-RED (1 sample/message, QoS 1)",
                 string.Create(c, $"≥ {nodeRedTarget:N0} msg/s"),
-                string.Create(c, $"{best.ReceivedMessagesPerSecond:N0} msg/s sustained at N = {best.Patients:N0}, {best.CpuMicrosecondsPerMessage:0} µs CPU/msg (Node-RED ~94 µs); bare subscriber {Find(best.Patients, "bare")?.ReceivedMessagesPerSecond:N0} msg/s")
-                    + (best.KeptUp == true && best == services.MaxBy(r => r.Patients) ? "; the service kept up with the highest load offered, so its capacity is higher" : ""),
-                Verdict(best.ReceivedMessagesPerSecond >= nodeRedTarget, string.Create(c, $"{best.ReceivedMessagesPerSecond / NodeRedMessagesPerSecond:0.0}× Node-RED")));
+                keptText + highestText + string.Create(c, $"; Node-RED ~10,000 msg/s at ~94 µs; bare subscriber here {Find(highest.Patients, "bare")?.ReceivedMessagesPerSecond:N0} msg/s at N = {highest.Patients:N0}"),
+                Verdict(highest.ReceivedMessagesPerSecond >= nodeRedTarget, string.Create(c, $"{highest.ReceivedMessagesPerSecond / NodeRedMessagesPerSecond:0.00}× Node-RED")));
         }
         else
         {
