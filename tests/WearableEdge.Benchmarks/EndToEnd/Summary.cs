@@ -215,7 +215,9 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
                 ? "kept up at no N"
                 : string.Create(c, $"kept up to {kept.ReceivedMessagesPerSecond:N0} msg/s (N = {kept.Patients:N0}, {kept.CpuMicrosecondsPerMessage:0} µs CPU/msg)");
             var highestText = highest == kept
-                ? "; it kept up with the highest load offered, so its capacity is higher"
+                ? highest.ReceivedRatio >= 0.995
+                    ? "; it kept up with the highest load offered, so its capacity is higher"
+                    : string.Create(c, $"; at the highest load offered it received {highest.ReceivedRatio:P1} of it, so it was at its limit")
                 : string.Create(c, $"; highest rate received {highest.ReceivedMessagesPerSecond:N0} msg/s at N = {highest.Patients:N0} ({highest.ReceivedRatio:P0} of offered, {highest.CpuMicrosecondsPerMessage:0} µs CPU/msg)");
             yield return new Goal(
                 "3× Node-RED (1 sample/message, QoS 1)",
