@@ -27,6 +27,23 @@ if (args is ["decode", ..])
     return WearableEdge.Benchmarks.DecodeBenchmark.Run(args);
 }
 
+// End-to-end: real Mosquitto, N simulated patients, bare/raw subscribers and the service (`e2e --help`).
+// `e2e-load` and `e2e-consume` are its child processes.
+if (args is ["e2e", ..])
+{
+    return await WearableEdge.Benchmarks.EndToEnd.EndToEndBenchmark.RunAsync(args);
+}
+
+if (args is ["e2e-load", ..])
+{
+    return await WearableEdge.Benchmarks.EndToEnd.LoadGenerator.RunAsync(args);
+}
+
+if (args is ["e2e-consume", ..])
+{
+    return await WearableEdge.Benchmarks.EndToEnd.ConsumerHost.RunAsync(args);
+}
+
 var backlog = IntArgument(args, "--backlog", 100_000);
 var batchSize = IntArgument(args, "--batch", 500);
 var folder = Directory.CreateTempSubdirectory("wearable-edge-bench-").FullName;
