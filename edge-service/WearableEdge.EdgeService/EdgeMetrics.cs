@@ -21,7 +21,8 @@ public sealed class EdgeMetrics : IDisposable
     private readonly Counter<long> _sync;
     private readonly Histogram<double> _inferenceSeconds;
     private readonly Histogram<int> _inferenceRows;
-    private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
+    // Keyed by (family, label, value) without building a string: counters are bumped per message and per sample.
+    private readonly ConcurrentDictionary<(string Family, string Label, string Value), long> _counts = new();
     private readonly ConcurrentDictionary<(string Model, string Purpose), InferenceStats> _inference = new();
 
     public EdgeMetrics(IMeterFactory meterFactory)
@@ -94,21 +95,22 @@ public sealed class EdgeMetrics : IDisposable
     /// <summary>Counts of one family, by label value.</summary>
     public IReadOnlyDictionary<string, long> Family(string family)
     {
-        var prefix = family + "|";
         return _counts
-            .Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-            .ToDictionary(kv => kv.Key[(kv.Key.LastIndexOf('=') + 1)..], kv => kv.Value, StringComparer.Ordinal);
+            .Where(kv => string.Equals(kv.Key.Family, family, StringComparison.Ordinal))
+            .ToDictionary(kv => kv.Key.Value, kv => kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>All counters in the Prometheus text exposition format.</summary>
     public string ToPrometheusText()
     {
         var text = new StringBuilder();
-        foreach (var (key, value) in _counts.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        var ordered = _counts
+            .OrderBy(kv => kv.Key.Family, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Label, StringComparer.Ordinal)
+            .ThenBy(kv => kv.Key.Value, StringComparer.Ordinal);
+        foreach (var ((family, label, labelValue), value) in ordered)
         {
-            var parts = key.Split('|');
-            var label = parts[1].Split('=', 2);
-            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_{parts[0]}_total{{{label[0]}=\"{label[1]}\"}} {value}\n");
+            text.Append(CultureInfo.InvariantCulture, $"wearable_edge_{family}_total{{{label}=\"{labelValue}\"}} {value}\n");
         }
 
         foreach (var ((model, purpose), stats) in _inference.OrderBy(kv => kv.Key.Model, StringComparer.Ordinal).ThenBy(kv => kv.Key.Purpose, StringComparer.Ordinal))
@@ -181,5 +183,5 @@ public sealed class EdgeMetrics : IDisposable
     }
 
     private void Add(string family, string label, string value, long count) =>
-        _counts.AddOrUpdate($"{family}|{label}={value}", count, (_, old) => old + count);
+        _counts.AddOrUpdate((family, label, value), static (_, added) => added, static (_, old, added) => old + added, count);
 }
