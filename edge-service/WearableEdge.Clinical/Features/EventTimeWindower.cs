@@ -25,7 +25,7 @@ public enum SampleDisposition
 }
 
 /// <summary>The outcome of offering one sample: its disposition and the windows it closed.</summary>
-public sealed record WindowerResult(SampleDisposition Disposition, IReadOnlyList<FeatureVector> ClosedWindows);
+public readonly record struct WindowerResult(SampleDisposition Disposition, IReadOnlyList<FeatureVector> ClosedWindows);
 
 /// <summary>
 /// Sliding event-time windows over one patient's samples. A window closes when the watermark
@@ -122,9 +122,10 @@ public sealed class EventTimeWindower
     }
 
     /// <summary>Closes every window that ends at or before <paramref name="watermark"/>.</summary>
-    private List<FeatureVector> CloseWindows(DateTimeOffset watermark)
+    private IReadOnlyList<FeatureVector> CloseWindows(DateTimeOffset watermark)
     {
-        var closed = new List<FeatureVector>();
+        // Called for every accepted sample and most close nothing: the list is made only when one closes.
+        List<FeatureVector>? closed = null;
         while (_nextWindowEnd is { } end && end <= watermark)
         {
             var start = end - _spec.Length;
@@ -141,7 +142,7 @@ public sealed class EventTimeWindower
             var inWindow = _buffer.Values.TakeWhile(s => s.DeviceTime < end).Where(s => s.DeviceTime >= start).ToList();
             if (inWindow.Count > 0)
             {
-                closed.Add(FeatureExtractor.Compute(_patientId, start, end, inWindow, _spec.SampleInterval));
+                (closed ??= []).Add(FeatureExtractor.Compute(_patientId, start, end, inWindow, _spec.SampleInterval));
             }
 
             _nextWindowEnd = end + _spec.Hop;
@@ -152,7 +153,7 @@ public sealed class EventTimeWindower
             }
         }
 
-        return closed;
+        return closed ?? (IReadOnlyList<FeatureVector>)[];
     }
 
     /// <summary>The signs already buffered from <paramref name="deviceId"/> at <paramref name="time"/>, as a mask.</summary>
