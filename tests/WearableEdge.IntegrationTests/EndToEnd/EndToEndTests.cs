@@ -207,7 +207,8 @@ public sealed class EndToEndTests(MosquittoFixture mosquitto, VictoriaMetricsFix
             .Sum(line => JsonDocument.Parse(line).RootElement.GetProperty("timestamps").GetArrayLength());
 
     /// <summary>Runs the simulator CLI as a child process, as a user would, and waits for it to finish.</summary>
-    private static async Task<(int ExitCode, string Output)> RunSimulatorAsync(IReadOnlyList<string> arguments, CancellationToken ct)
+    /// <summary>Runs the simulator CLI as a child process, as a user would, and waits for it to finish (at most a minute).</summary>
+    internal static async Task<(int ExitCode, string Output)> RunSimulatorAsync(IReadOnlyList<string> arguments, CancellationToken ct)
     {
         var simulatorDll = Path.Combine(AppContext.BaseDirectory, "WearableEdge.DeviceSim.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };

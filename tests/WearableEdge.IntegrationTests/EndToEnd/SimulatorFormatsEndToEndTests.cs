@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using WearableEdge.Contracts;
@@ -39,7 +38,7 @@ public sealed class SimulatorFormatsEndToEndTests(MosquittoFixture mosquitto) : 
             "the service connecting to the broker",
             ct);
 
-        var simulator = await RunSimulatorAsync(
+        var simulator = await EndToEndTests.RunSimulatorAsync(
             ["--broker", broker.ToString(), "--patients", Patients.ToString(CultureInfo.InvariantCulture), "--seed", "7", "--speed", "60",
              "--duration", "4m", "--event", "desaturation:patient-002:30s:10m", "--format", format, "--temperature-unit", temperatureUnit,
              "--client-id", $"sim-{Guid.NewGuid():N}"],
@@ -98,33 +97,5 @@ public sealed class SimulatorFormatsEndToEndTests(MosquittoFixture mosquitto) : 
         var prefix = $"wearable_edge_{family}_total{{{label}=\"{value}\"}} ";
         var line = prometheus.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal));
         return line is null ? 0 : long.Parse(line[prefix.Length..], CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>Runs the simulator CLI as a child process, as a user would, and waits for it to finish.</summary>
-    private static async Task<(int ExitCode, string Output)> RunSimulatorAsync(IReadOnlyList<string> arguments, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "WearableEdge.DeviceSim.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(Patience);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
