@@ -35,6 +35,8 @@ public sealed class MatchingRulesTests
     [InlineData("device-removed", "no-data", 11 * 60, false)]
     [InlineData("battery-drain", "battery-low", 16 * 60, true)]
     [InlineData("battery-drain", "battery-low", 10 * 60 - 1, false)]
+    [InlineData("battery-drain", "no-data", 14 * 60, true)]
+    [InlineData("battery-drain", "device-off", 14 * 60, false)]
     [InlineData("bluetooth-gap", "no-data", 12 * 60, true)]
     [InlineData("bluetooth-gap", "device-off", 12 * 60, false)]
     [InlineData("bluetooth-gap", "no-data", (9 * 60) + 30, true)]

@@ -113,8 +113,8 @@ public static class MatchingRules
         },
         ["device-removed"] = new("device-removed", ["device-off"], EventAnchor.Onset, TimeSpan.Zero, EventAnchor.End, AfterEnd, true,
             "device status every 60 s and a 30 s condition delay"),
-        ["battery-drain"] = new("battery-drain", ["battery-low"], EventAnchor.Onset, TimeSpan.Zero, EventAnchor.End, AfterEnd, true,
-            "battery below 15 % for 60 s, reported in the 60 s device status"),
+        ["battery-drain"] = new("battery-drain", ["battery-low", "no-data"], EventAnchor.Onset, TimeSpan.Zero, EventAnchor.End, AfterEnd, true,
+            "battery below 15 % for 60 s, reported in the 60 s device status; at the end the device dies, and no-data for it is a true alert too"),
         ["bluetooth-gap"] = new("bluetooth-gap", ["no-data"], EventAnchor.Onset, TimeSpan.FromMinutes(-1), EventAnchor.End, AfterEnd, true,
             "nothing arrives during the gap; the no-data rule alerts after 2 min of gateway-clock silence and dates its window by the last device time it saw (up to a vitals batch before the onset)"),
     };
