@@ -377,6 +377,7 @@ public sealed class AlertService(
         PatientSnapshot patient, AlertEvent e, AlertPriority priority, DateTimeOffset? lastDataAt, AlertRuleSet rules, DateTimeOffset at)
     {
         var silentSeconds = e.Value ?? 0;
+        var lastDeviceTime = LastDeviceTime(patient);
         var device = patient.Device is { } status ? $"Wearable {status.DeviceId}" : "The patient's wearable";
         return new AlertMessage
         {
@@ -400,8 +401,8 @@ public sealed class AlertService(
             // The silence is judged on the gateway clock, but the alert is dated, like every other, in
             // device time: from the last device timestamp the patient's wearable sent (the data a nurse
             // has), so a backfill can be placed beside it; the gateway clock where nothing was seen yet.
-            WindowStart = LastDeviceTime(patient) ?? lastDataAt ?? at,
-            WindowEnd = LastDeviceTime(patient) ?? at,
+            WindowStart = lastDeviceTime ?? lastDataAt ?? at,
+            WindowEnd = lastDeviceTime ?? at,
             Late = false,
             Technical = true,
             Parameters = [new AlertParameter { Name = "secondsWithoutData", Loinc = "", Value = silentSeconds, Unit = "s", Points = 0 }],

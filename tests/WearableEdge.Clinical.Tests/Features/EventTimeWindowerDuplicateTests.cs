@@ -185,18 +185,6 @@ public sealed class EventTimeWindowerDuplicateTests
         FeatureVectorAssert.Equal(expected, actual);
     }
 
-    private static List<FeatureVector> Run(IEnumerable<WearableSample> samples, out List<SampleDisposition> dispositions)
-    {
-        var windower = new EventTimeWindower(Patient, Spec);
-        var windows = new List<FeatureVector>();
-        dispositions = [];
-        foreach (var sample in samples)
-        {
-            var result = windower.Add(sample);
-            dispositions.Add(result.Disposition);
-            windows.AddRange(result.ClosedWindows);
-        }
-
-        return windows;
-    }
+    private static List<FeatureVector> Run(IEnumerable<WearableSample> samples, out List<SampleDisposition> dispositions) =>
+        WindowerRun.Run(Patient, Spec, samples, out dispositions);
 }

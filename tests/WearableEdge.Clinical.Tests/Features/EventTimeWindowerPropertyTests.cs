@@ -79,18 +79,6 @@ public sealed class EventTimeWindowerPropertyTests
         return samples;
     }
 
-    private static List<FeatureVector> Run(IEnumerable<WearableSample> samples, out List<SampleDisposition> dispositions)
-    {
-        var windower = new EventTimeWindower(PatientId, Spec);
-        var windows = new List<FeatureVector>();
-        dispositions = [];
-        foreach (var sample in samples)
-        {
-            var result = windower.Add(sample);
-            dispositions.Add(result.Disposition);
-            windows.AddRange(result.ClosedWindows);
-        }
-
-        return windows;
-    }
+    private static List<FeatureVector> Run(IEnumerable<WearableSample> samples, out List<SampleDisposition> dispositions) =>
+        WindowerRun.Run(PatientId, Spec, samples, out dispositions);
 }
