@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 namespace WearableEdge.EdgeService.Storage;
 
 /// <summary>
-/// The local SQLite store: one file, WAL journal, <c>synchronous=FULL</c> on every connection so a
-/// committed alert survives a power cut before anything is published. Schema changes are
-/// numbered migrations recorded in <c>PRAGMA user_version</c>.
+/// The local SQLite store: one file, WAL journal, <c>synchronous=FULL</c> on every connection it opens so a
+/// committed alert survives a power cut before anything is published. Only the raw-sample append
+/// relaxes it to <c>NORMAL</c> for its own transaction (<see cref="SampleStore"/>). Schema changes
+/// are numbered migrations recorded in <c>PRAGMA user_version</c>.
 /// </summary>
 public sealed class EdgeDatabase
 {

@@ -48,17 +48,33 @@ internal sealed class RawSampleWriter(
             return;
         }
 
-        var batch = new List<WearableSample>(options.Value.RawBatchSize);
+        var batchSize = options.Value.RawBatchSize;
+        var flushInterval = options.Value.RawFlushInterval;
+        var batch = new List<WearableSample>(batchSize);
         while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
-            while (batch.Count < options.Value.RawBatchSize && reader.TryRead(out var sample))
+            // Gather for the flush interval unless a full batch is already waiting: one transaction a
+            // second costs a fraction of one per arriving sample (docs/performance.md).
+            if (flushInterval > TimeSpan.Zero && reader.Count < batchSize)
+            {
+                try
+                {
+                    await Task.Delay(flushInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    // Stopping: what was gathered is still written below.
+                }
+            }
+
+            while (batch.Count < batchSize && reader.TryRead(out var sample))
             {
                 batch.Add(sample);
             }
 
             try
             {
-                await store.AppendAsync(batch, timeProvider.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+                await store.AppendAsync(batch, timeProvider.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
                 metrics.Sample("raw-stored", batch.Count);
             }
             catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)

@@ -19,6 +19,15 @@ public sealed class SampleStore(EdgeDatabase database)
         }
 
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (var relaxed = connection.CreateCommand())
+        {
+            // The raw record trades the last commits before a power cut for no fsync per commit (WAL
+            // with synchronous=NORMAL stays consistent; the WAL is synced at each checkpoint). Alerts
+            // and the outbox keep synchronous=FULL: the next OpenAsync on this pooled connection sets it.
+            relaxed.CommandText = "PRAGMA synchronous = NORMAL;";
+            await relaxed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction;

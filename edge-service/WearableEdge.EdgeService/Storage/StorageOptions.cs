@@ -32,6 +32,13 @@ public sealed class StorageOptions
 
     /// <summary>Most raw samples written in one transaction. Default 1,000.</summary>
     public int RawBatchSize { get; set; } = 1_000;
+
+    /// <summary>
+    /// How long the raw-sample writer gathers samples before a write, unless a batch fills first.
+    /// Default 1 s: one transaction a second instead of one per arriving sample (docs/performance.md).
+    /// Alerts never wait for it; a crash loses at most this much of the raw record.
+    /// </summary>
+    public TimeSpan RawFlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
@@ -67,6 +74,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.RawQueueCapacity < 1)
         {
             errors.AddError("Storage:RawQueueCapacity must be at least 1.");
+        }
+
+        if (options.RawFlushInterval < TimeSpan.Zero || options.RawFlushInterval > TimeSpan.FromSeconds(60))
+        {
+            errors.AddError("Storage:RawFlushInterval must be between 00:00:00 and 00:01:00.");
         }
 
         if (options.RawBatchSize is < 1 or > 10_000)

@@ -64,7 +64,7 @@ public sealed class RawSampleWriterTests : IAsyncDisposable
     [Fact]
     public async Task Writer_QueuedSamples_AreStoredWithGatewayArrivalTimeAndCounted()
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawBatchSize = 2 });
+        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawBatchSize = 2, RawFlushInterval = TimeSpan.Zero });
         var database = await _folder.MigratedDatabaseAsync();
         var store = new SampleStore(database);
         var queue = new RawSampleQueue(options, _metrics);
@@ -81,5 +81,52 @@ public sealed class RawSampleWriterTests : IAsyncDisposable
         Assert.Equal(5, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM samples WHERE received_at = $now;", ("$now", GatewayNow.ToUnixTimeMilliseconds())));
         Assert.Equal(74, await SqlQueries.CountAsync(database, "SELECT MAX(heart_rate) FROM samples;"));
         Assert.Equal(0, Count("raw-shed"));
+    }
+
+    [Fact]
+    public async Task Writer_FlushInterval_GathersSamplesIntoOneWriteAfterTheInterval()
+    {
+        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(1) });
+        var database = await _folder.MigratedDatabaseAsync();
+        var store = new SampleStore(database);
+        var queue = new RawSampleQueue(options, _metrics);
+        _writer = new RawSampleWriter(queue, store, options, _metrics, _time, NullLogger<RawSampleWriter>.Instance);
+        await _writer.StartAsync(TestContext.Current.CancellationToken);
+
+        for (var i = 0; i < 5; i++)
+        {
+            queue.Enqueue(Sample(i));
+        }
+
+        // The gateway clock has not moved: the writer is still gathering, nothing is written yet.
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+        Assert.Equal(0, await store.CountAsync(TestContext.Current.CancellationToken));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await Polling.WaitUntilAsync(() => Count("raw-stored") == 5, "the five samples were written after the interval");
+        Assert.Equal(5, await store.CountAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Writer_StoppedWhileGathering_WritesWhatItGathered()
+    {
+        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(30) });
+        var database = await _folder.MigratedDatabaseAsync();
+        var store = new SampleStore(database);
+        var queue = new RawSampleQueue(options, _metrics);
+        var writer = new RawSampleWriter(queue, store, options, _metrics, _time, NullLogger<RawSampleWriter>.Instance);
+        await writer.StartAsync(TestContext.Current.CancellationToken);
+        for (var i = 0; i < 3; i++)
+        {
+            queue.Enqueue(Sample(i));
+        }
+
+        await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.Equal(0, await store.CountAsync(TestContext.Current.CancellationToken));
+
+        await writer.StopAsync(CancellationToken.None);
+        writer.Dispose();
+        Assert.Equal(3, await store.CountAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(3, Count("raw-stored"));
     }
 }
