@@ -75,7 +75,7 @@ public static class PayloadDecoder
     /// <param name="clockSkew">Gateway receive time and tolerance; null skips the check.</param>
     public static DecodedPayload Decode(string topic, ReadOnlySequence<byte> payload, ClockSkewLimit? clockSkew)
     {
-        var decoded = DecodeFormat(topic, payload);
+        var decoded = DecodeFormat(topic, payload, fastPath: true);
         return clockSkew is { } limit && LatestDeviceTime(decoded) is { } latest && limit.IsInFuture(latest)
             ? Reject(RejectReason.TimestampInFuture,
                 $"device time is {(latest - limit.ReceivedAt).TotalSeconds:F0} s ahead of the gateway clock (tolerance {limit.MaxClockSkew.TotalSeconds:F0} s)")
@@ -91,7 +91,14 @@ public static class PayloadDecoder
         _ => null,
     };
 
-    private static DecodedPayload DecodeFormat(string topic, ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// The reference decoding, without <see cref="V1FastDecoder"/>: the equivalence tests hold the fast
+    /// path to exactly what this returns.
+    /// </summary>
+    internal static DecodedPayload DecodeWithoutFastPath(string topic, ReadOnlySequence<byte> payload) =>
+        DecodeFormat(topic, payload, fastPath: false);
+
+    private static DecodedPayload DecodeFormat(string topic, ReadOnlySequence<byte> payload, bool fastPath)
     {
         if (topic is null || !Topics.TryParseWearableTopic(topic, out var patientId, out var stream))
         {
@@ -109,6 +116,13 @@ public static class PayloadDecoder
             return stream == WearableStream.OpenMHealth
                 ? Formats.OpenMHealthDecoder.Decode(patientId, payload)
                 : Formats.FhirObservationDecoder.Decode(patientId, payload);
+        }
+
+        // Vitals and motion are nearly all the traffic: a well-formed v1 message is read once, straight into
+        // the decoded values. Whatever the fast path is not certain of, it declines, and the path below decides.
+        if (fastPath && V1FastDecoder.TryDecode(patientId, stream, payload, out var fast))
+        {
+            return fast;
         }
 
         if (CheckSchemaVersion(payload) is { } rejected)
@@ -180,19 +194,9 @@ public static class PayloadDecoder
 
     internal static DecodedPayload DecodeVitals(string patientId, VitalsBatch batch)
     {
-        if (string.IsNullOrWhiteSpace(batch.DeviceId))
+        if (CheckVitalsBatch(batch.DeviceId, batch.Samples.Count) is { } rejectedBatch)
         {
-            return Reject(RejectReason.MissingField, "deviceId is empty");
-        }
-
-        if (batch.Samples.Count == 0)
-        {
-            return Reject(RejectReason.EmptyBatch, "samples is empty");
-        }
-
-        if (batch.Samples.Count > MaxVitalsSamples)
-        {
-            return Reject(RejectReason.InvalidValue, $"{batch.Samples.Count} samples exceed {MaxVitalsSamples} per message");
+            return rejectedBatch;
         }
 
         var samples = new List<WearableSample>(batch.Samples.Count);
@@ -204,84 +208,147 @@ public static class PayloadDecoder
                 return Reject(RejectReason.MissingField, $"samples[{i}] is null");
             }
 
-            if (reading.Ts is not { } ts)
-            {
-                return Reject(RejectReason.MissingTimestamp, $"samples[{i}].ts is missing");
-            }
-
             var vitals = new VitalSigns(reading.HeartRate, reading.SpO2, reading.RespirationRate, reading.TemperatureC, reading.SystolicBp);
-            if (vitals.IsEmpty)
+            if (CheckVitalsReading(i, reading.Ts, vitals, reading.SignalQuality) is { } rejectedReading)
             {
-                return Reject(RejectReason.MissingField, $"samples[{i}] carries no vital sign");
+                return rejectedReading;
             }
 
-            // A finite value outside the plausibility ranges is sensor garbage in one sample, not a
-            // broken message: the sample passes on and the feature stage's screen counts it
-            // `implausible` and keeps it out of the windows, so the message's good samples are not lost.
-            if (reading.SignalQuality is { } quality && (!double.IsFinite(quality) || quality is < 0 or > 1))
-            {
-                return Reject(RejectReason.InvalidValue, $"samples[{i}].signalQuality must be 0–1");
-            }
-
-            samples.Add(new WearableSample(patientId, batch.DeviceId, ts.ToUniversalTime(), vitals, reading.SignalQuality));
+            samples.Add(new WearableSample(patientId, batch.DeviceId, reading.Ts!.Value.ToUniversalTime(), vitals, reading.SignalQuality));
         }
 
         return new DecodedPayload.Vitals(patientId, batch.DeviceId, samples);
     }
 
-    internal static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
+    /// <summary>The batch-level rules of a vitals message, shared with <see cref="V1FastDecoder"/>; null when they pass.</summary>
+    internal static DecodedPayload.Rejected? CheckVitalsBatch(string deviceId, int sampleCount)
     {
-        if (string.IsNullOrWhiteSpace(batch.DeviceId))
+        if (string.IsNullOrWhiteSpace(deviceId))
         {
             return Reject(RejectReason.MissingField, "deviceId is empty");
         }
 
-        if (batch.Ts is not { } ts)
+        if (sampleCount == 0)
         {
-            return Reject(RejectReason.MissingTimestamp, "ts is missing");
+            return Reject(RejectReason.EmptyBatch, "samples is empty");
         }
 
-        if (batch.SampleRateHz is < 25 or > 100 || double.IsNaN(batch.SampleRateHz))
+        return sampleCount > MaxVitalsSamples
+            ? Reject(RejectReason.InvalidValue, $"{sampleCount} samples exceed {MaxVitalsSamples} per message")
+            : null;
+    }
+
+    /// <summary>The rules of sample <paramref name="index"/> of a vitals message, shared with <see cref="V1FastDecoder"/>; null when they pass.</summary>
+    internal static DecodedPayload.Rejected? CheckVitalsReading(int index, DateTimeOffset? ts, VitalSigns vitals, double? signalQuality)
+    {
+        if (ts is null)
         {
-            return Reject(RejectReason.InvalidValue, "sampleRateHz must be 25–100");
+            return Reject(RejectReason.MissingTimestamp, $"samples[{index}].ts is missing");
+        }
+
+        if (vitals.IsEmpty)
+        {
+            return Reject(RejectReason.MissingField, $"samples[{index}] carries no vital sign");
+        }
+
+        // A finite value outside the plausibility ranges is sensor garbage in one sample, not a
+        // broken message: the sample passes on and the feature stage's screen counts it
+        // `implausible` and keeps it out of the windows, so the message's good samples are not lost.
+        return signalQuality is { } quality && (!double.IsFinite(quality) || quality is < 0 or > 1)
+            ? Reject(RejectReason.InvalidValue, $"samples[{index}].signalQuality must be 0–1")
+            : null;
+    }
+
+    internal static DecodedPayload DecodeMotion(string patientId, MotionBatch batch)
+    {
+        if (CheckMotionBatch(batch.DeviceId, batch.Ts, batch.SampleRateHz, batch.X.Count, batch.Y.Count, batch.Z.Count) is { } rejectedBatch)
+        {
+            return rejectedBatch;
         }
 
         var n = batch.X.Count;
-        if (n == 0)
-        {
-            return Reject(RejectReason.EmptyBatch, "x is empty");
-        }
-
-        if (batch.Y.Count != n || batch.Z.Count != n)
-        {
-            return Reject(RejectReason.InvalidValue, "x, y and z differ in length");
-        }
-
-        // Contract: 0.25–1 s of samples per message; allow up to 2 s for devices that batch loosely.
-        if (n / batch.SampleRateHz > 2.0)
-        {
-            return Reject(RejectReason.InvalidValue, $"{n} samples at {batch.SampleRateHz} Hz exceed 2 s per message");
-        }
-
-        double sum = 0, sumSquares = 0;
+        var magnitudes = new MagnitudeSpread();
         float[] xs = new float[n], ys = new float[n], zs = new float[n];
         for (var i = 0; i < n; i++)
         {
             var (x, y, z) = (batch.X[i], batch.Y[i], batch.Z[i]);
             (xs[i], ys[i], zs[i]) = ((float)x, (float)y, (float)z);
-            if (!double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z) || Math.Abs(x) > 16 || Math.Abs(y) > 16 || Math.Abs(z) > 16)
+            if (CheckAcceleration(i, x, y, z) is { } rejectedSample)
             {
-                return Reject(RejectReason.InvalidValue, $"sample {i} is not a finite acceleration within ±16 g");
+                return rejectedSample;
             }
 
-            var magnitude = Math.Sqrt((x * x) + (y * y) + (z * z));
-            sum += magnitude;
-            sumSquares += magnitude * magnitude;
+            magnitudes.Add(x, y, z);
         }
 
-        var mean = sum / n;
-        var stdDev = Math.Sqrt(Math.Max(0, (sumSquares / n) - (mean * mean)));
-        return new DecodedPayload.Motion(patientId, batch.DeviceId, ts.ToUniversalTime(), n, stdDev, batch.SampleRateHz, xs, ys, zs);
+        return new DecodedPayload.Motion(patientId, batch.DeviceId, batch.Ts!.Value.ToUniversalTime(), n, magnitudes.StdDev(n), batch.SampleRateHz, xs, ys, zs);
+    }
+
+    /// <summary>
+    /// The batch-level rules of a motion message, in the order they are checked, shared with
+    /// <see cref="V1FastDecoder"/>; null when they pass.
+    /// </summary>
+    internal static DecodedPayload.Rejected? CheckMotionBatch(string deviceId, DateTimeOffset? ts, double sampleRateHz, int xCount, int yCount, int zCount)
+    {
+        if (string.IsNullOrWhiteSpace(deviceId))
+        {
+            return Reject(RejectReason.MissingField, "deviceId is empty");
+        }
+
+        if (ts is null)
+        {
+            return Reject(RejectReason.MissingTimestamp, "ts is missing");
+        }
+
+        if (sampleRateHz is < 25 or > 100 || double.IsNaN(sampleRateHz))
+        {
+            return Reject(RejectReason.InvalidValue, "sampleRateHz must be 25–100");
+        }
+
+        if (xCount == 0)
+        {
+            return Reject(RejectReason.EmptyBatch, "x is empty");
+        }
+
+        if (yCount != xCount || zCount != xCount)
+        {
+            return Reject(RejectReason.InvalidValue, "x, y and z differ in length");
+        }
+
+        // Contract: 0.25–1 s of samples per message; allow up to 2 s for devices that batch loosely.
+        return xCount / sampleRateHz > 2.0
+            ? Reject(RejectReason.InvalidValue, $"{xCount} samples at {sampleRateHz} Hz exceed 2 s per message")
+            : null;
+    }
+
+    /// <summary>The rule of motion sample <paramref name="index"/>, shared with <see cref="V1FastDecoder"/>; null when it passes.</summary>
+    internal static DecodedPayload.Rejected? CheckAcceleration(int index, double x, double y, double z) =>
+        !double.IsFinite(x) || !double.IsFinite(y) || !double.IsFinite(z) || Math.Abs(x) > 16 || Math.Abs(y) > 16 || Math.Abs(z) > 16
+            ? Reject(RejectReason.InvalidValue, $"sample {index} is not a finite acceleration within ±16 g")
+            : null;
+
+    /// <summary>
+    /// Running sums of acceleration magnitude (g) over a motion batch, added in sample order so
+    /// both decoding paths give the same bits.
+    /// </summary>
+    internal struct MagnitudeSpread
+    {
+        private double _sum;
+        private double _sumSquares;
+
+        public void Add(double x, double y, double z)
+        {
+            var magnitude = Math.Sqrt((x * x) + (y * y) + (z * z));
+            _sum += magnitude;
+            _sumSquares += magnitude * magnitude;
+        }
+
+        /// <summary>Population standard deviation of the <paramref name="count"/> magnitudes added.</summary>
+        public readonly double StdDev(int count)
+        {
+            var mean = _sum / count;
+            return Math.Sqrt(Math.Max(0, (_sumSquares / count) - (mean * mean)));
+        }
     }
 
     private static DecodedPayload DecodeDevice(string patientId, DeviceStatus status)
