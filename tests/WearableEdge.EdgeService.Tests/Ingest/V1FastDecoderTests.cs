@@ -147,6 +147,50 @@ public sealed class V1FastDecoderTests
         Assert.False(V1FastDecoder.TryDecode(PatientId, WearableStream.Vitals, payload, out _), json);
     }
 
+    [Fact]
+    public void TryParseShortDecimal_RandomNumbers_SameDoubleAsTryGetDouble()
+    {
+        var random = new Random(Seed);
+        string[] edges =
+        [
+            "0", "-0", "0.0", "-0.0", "-0.000", "1", "-1", "0.1", "0.3", "0.7", "16", "16.000000000001", "999999999999999",
+            "9999999999999999", "0.000000000000001", "-0.000000000000001", "9007199254740993", "123456789012.345", "1e2", "1E-3", "5e-324",
+        ];
+        var numbers = edges.Concat(Enumerable.Range(0, 50_000).Select(_ => RandomNumber(random)));
+        var converted = 0;
+        foreach (var number in numbers)
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(Encoding.UTF8.GetBytes("[" + number + "]"));
+            reader.Read();
+            reader.Read();
+            Assert.True(reader.TryGetDouble(out var expected), number);
+            if (V1FastDecoder.TryParseShortDecimal(reader.ValueSpan, out var actual))
+            {
+                converted++;
+                Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(actual), $"{number}: {expected:R} vs {actual:R}");
+            }
+        }
+
+        Assert.InRange(converted, 25_000, 50_000 + edges.Length);
+    }
+
+    /// <summary>A JSON number of 1–18 digits, with or without sign, point and exponent.</summary>
+    private static string RandomNumber(Random random)
+    {
+        var digitCount = random.Next(1, 19);
+        var digits = new StringBuilder(random.Next(1, 10).ToString(CultureInfo.InvariantCulture));
+        for (var i = 1; i < digitCount; i++)
+        {
+            digits.Append((char)('0' + random.Next(10)));
+        }
+
+        var text = digits.ToString();
+        var point = random.Next(text.Length + 1);
+        text = point == 0 ? "0." + text : point == text.Length ? text : text[..point] + "." + text[point..];
+        text = (random.Next(2) == 0 ? "-" : "") + text;
+        return random.Next(10) == 0 ? text + "e" + random.Next(-30, 30).ToString(CultureInfo.InvariantCulture) : text;
+    }
+
     /// <summary>The first way two outcomes differ, or null when they are the same to the bit.</summary>
     private static string? Difference(DecodedPayload expected, DecodedPayload actual)
     {
