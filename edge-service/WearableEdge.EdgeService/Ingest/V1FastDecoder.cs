@@ -27,7 +27,7 @@ internal static class V1FastDecoder
 {
     /// <summary>
     /// Most motion samples per axis the fast path reads: 2 s at 100 Hz, the most
-    /// <see cref="PayloadDecoder.CheckMotionBatch"/> accepts. A longer axis is always rejected, by the reference path.
+    /// <see cref="PayloadDecoder.CheckMotionBatch"/> accepts. A longer axis can only be rejected; the reference path words it.
     /// </summary>
     internal const int MaxMotionSamples = 200;
 
@@ -62,8 +62,9 @@ internal static class V1FastDecoder
 
     private static DecodedPayload? ReadVitals(string patientId, ReadOnlySequence<byte> payload)
     {
-        // Not the final block: truncated input then ends Read() with false instead of an exception,
-        // which matters because truncation is the commonest malformed message and an exception costs microseconds.
+        // Not the final block: a cut-off payload then ends Read() with false instead of an exception (a few
+        // microseconds each), so declining it adds little to the reference path that names it. The object's
+        // end is still required, and only whitespace after it.
         var reader = new Utf8JsonReader(payload, isFinalBlock: false, state: default);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
