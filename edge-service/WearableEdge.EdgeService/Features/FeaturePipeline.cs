@@ -18,7 +18,8 @@ public sealed record PatientWindow(FeatureVector Window, bool IsMinuteSummary);
 /// Where a sample becomes a feature. Samples from ingest are grouped per patient with Rx and fed
 /// to that patient's <see cref="EventTimeWindower"/> (event time, bounded lateness); every window
 /// it closes goes to the scoring stage. Rx stops at the channels on both sides, where back-pressure
-/// starts: the loop awaits the bounded output before it takes the next sample.
+/// starts: the loop awaits the bounded output before it takes the next sample. Samples are taken
+/// in batches (<see cref="FeatureOptions.InputBatchDelay"/>), one wake-up for many.
 /// </summary>
 public sealed class FeaturePipeline(
     ChannelReader<WearableSample> samples,
@@ -60,21 +61,37 @@ public sealed class FeaturePipeline(
         ArgumentNullException.ThrowIfNull(onDisposition);
         return source
             .GroupBy(sample => sample.PatientId, StringComparer.Ordinal)
-            .SelectMany(patient =>
+            .SelectMany(patient => Observable.Create<PatientWindow>(observer =>
             {
+                // Each patient's windowers live as long as its group. Closed windows are pushed as
+                // they close: no enumerable is built per sample, most of which close nothing.
                 var windower = new EventTimeWindower(patient.Key, spec);
                 var minutes = minuteSpec is null ? null : new EventTimeWindower(patient.Key, minuteSpec);
-                return patient.SelectMany(sample =>
-                {
-                    var result = windower.Add(sample);
-                    onDisposition(sample, result.Disposition);
-                    var closed = result.ClosedWindows.Select(w => new PatientWindow(w, IsMinuteSummary: false));
-                    return minutes is null || result.Disposition != SampleDisposition.Accepted
-                        ? closed
-                        : closed.Concat(minutes.Add(sample).ClosedWindows.Select(w => new PatientWindow(w, IsMinuteSummary: true)));
-                });
-            });
+                return patient.Subscribe(
+                    sample =>
+                    {
+                        var result = windower.Add(sample);
+                        onDisposition(sample, result.Disposition);
+                        foreach (var window in result.ClosedWindows)
+                        {
+                            observer.OnNext(new PatientWindow(window, IsMinuteSummary: false));
+                        }
+
+                        if (minutes is not null && result.Disposition == SampleDisposition.Accepted)
+                        {
+                            foreach (var window in minutes.Add(sample).ClosedWindows)
+                            {
+                                observer.OnNext(new PatientWindow(window, IsMinuteSummary: true));
+                            }
+                        }
+                    },
+                    observer.OnError,
+                    observer.OnCompleted);
+            }));
     }
+
+    /// <summary>Samples already waiting that make gathering pointless: take them at once.</summary>
+    private const int SamplesWorthNoDelay = 256;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -86,32 +103,37 @@ public sealed class FeaturePipeline(
         using var input = new Subject<WearableSample>();
         using var subscription = WindowPerPatient(input, spec, minuteSpec, Count).Subscribe(closed.Enqueue);
 
-        await foreach (var sample in samples.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        var batchDelay = options.Value.InputBatchDelay;
+        while (await samples.WaitToReadBatchAsync(batchDelay, SamplesWorthNoDelay, stoppingToken).ConfigureAwait(false))
         {
-            try
+            while (samples.TryRead(out var sample))
             {
-                input.OnNext(sample);
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                metrics.Sample("feature-error");
-                Log.FeatureStageFailed(logger, e);
-            }
-
-            while (closed.TryDequeue(out var window))
-            {
-                if (window.IsMinuteSummary)
+                try
                 {
-                    var summary = MinuteSummary.From(window.Window);
-                    await modelInputs.WriteAsync(new ModelInput.Minute(summary), stoppingToken).ConfigureAwait(false);
-                    if (syncSummaries)
-                    {
-                        await summaries.WriteAsync(summary, stoppingToken).ConfigureAwait(false);
-                    }
+                    input.OnNext(sample);
                 }
-                else
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException)
                 {
-                    await windows.WriteAsync(window.Window, stoppingToken).ConfigureAwait(false);
+                    metrics.Sample("feature-error");
+                    Log.FeatureStageFailed(logger, e);
+                }
+
+                // Back-pressure: the next sample waits while scoring is behind.
+                while (closed.TryDequeue(out var window))
+                {
+                    if (window.IsMinuteSummary)
+                    {
+                        var summary = MinuteSummary.From(window.Window);
+                        await modelInputs.WriteAsync(new ModelInput.Minute(summary), stoppingToken).ConfigureAwait(false);
+                        if (syncSummaries)
+                        {
+                            await summaries.WriteAsync(summary, stoppingToken).ConfigureAwait(false);
+                        }
+                    }
+                    else
+                    {
+                        await windows.WriteAsync(window.Window, stoppingToken).ConfigureAwait(false);
+                    }
                 }
             }
         }

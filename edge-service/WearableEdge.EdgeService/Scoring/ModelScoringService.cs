@@ -47,7 +47,7 @@ public sealed class ModelScoringService(
         var hourly = new List<DueRow>();
         var motion = new List<DueRow>();
         var fallWindows = new List<FallWindow>();
-        while (await inputs.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        while (await inputs.WaitToReadBatchAsync(options.Value.InputBatchDelay, MaxInputsPerRound, stoppingToken).ConfigureAwait(false))
         {
             for (var taken = 0; taken < MaxInputsPerRound && inputs.TryRead(out var input); taken++)
             {
