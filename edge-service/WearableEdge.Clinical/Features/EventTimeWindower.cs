@@ -139,7 +139,26 @@ public sealed class EventTimeWindower
                 continue;
             }
 
-            var inWindow = _buffer.Values.TakeWhile(s => s.DeviceTime < end).Where(s => s.DeviceTime >= start).ToList();
+            // The buffer is in time order: the window is one run of it, copied without LINQ.
+            var buffered = _buffer.Values;
+            var first = 0;
+            while (first < buffered.Count && buffered[first].DeviceTime < start)
+            {
+                first++;
+            }
+
+            var last = first;
+            while (last < buffered.Count && buffered[last].DeviceTime < end)
+            {
+                last++;
+            }
+
+            var inWindow = new List<WearableSample>(last - first);
+            for (var i = first; i < last; i++)
+            {
+                inWindow.Add(buffered[i]);
+            }
+
             if (inWindow.Count > 0)
             {
                 (closed ??= []).Add(FeatureExtractor.Compute(_patientId, start, end, inWindow, _spec.SampleInterval));

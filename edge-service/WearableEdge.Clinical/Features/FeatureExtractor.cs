@@ -24,33 +24,66 @@ public static class FeatureExtractor
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(end, start);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(sampleInterval, TimeSpan.Zero);
 
-        var inWindow = samples
-            .Where(s => s.DeviceTime >= start && s.DeviceTime < end)
-            .OrderBy(s => s.DeviceTime)
-            .ToList();
+        var inWindow = new List<WearableSample>(samples.TryGetNonEnumeratedCount(out var offered) ? offered : 0);
+        var sorted = true;
+        foreach (var sample in samples)
+        {
+            if (sample.DeviceTime >= start && sample.DeviceTime < end)
+            {
+                sorted &= inWindow.Count == 0 || inWindow[^1].DeviceTime <= sample.DeviceTime;
+                inWindow.Add(sample);
+            }
+        }
+
+        if (!sorted)
+        {
+            // Stable: samples at the same device time keep the order they were given in.
+            inWindow = [.. inWindow.OrderBy(s => s.DeviceTime)];
+        }
+
         var slots = Math.Max(1, (int)((end - start).Ticks / sampleInterval.Ticks));
 
+        // The samples are in time order from here on, so a slot index never goes back: a slot is
+        // new exactly when it differs from the previous one (no set of slots is needed).
         var vitals = new Dictionary<VitalSign, VitalSummary>();
+        var points = new List<(double Minutes, double Value)>(inWindow.Count);
         foreach (var sign in VitalSignCodes.All)
         {
-            var points = new List<(double Minutes, double Value)>();
-            var slotsWithValue = new HashSet<long>();
+            points.Clear();
+            var slotsWithValue = 0;
+            var lastSlot = -1L;
             foreach (var sample in inWindow)
             {
                 if (sample.Vitals.Get(sign) is { } value && double.IsFinite(value))
                 {
                     points.Add(((sample.DeviceTime - start).TotalMinutes, value));
-                    slotsWithValue.Add((sample.DeviceTime - start).Ticks / sampleInterval.Ticks);
+                    var slot = (sample.DeviceTime - start).Ticks / sampleInterval.Ticks;
+                    if (slot != lastSlot)
+                    {
+                        slotsWithValue++;
+                        lastSlot = slot;
+                    }
                 }
             }
 
             if (points.Count > 0)
             {
-                vitals[sign] = Summarize(points, Math.Min(1.0, (double)slotsWithValue.Count / slots));
+                vitals[sign] = Summarize(points, Math.Min(1.0, (double)slotsWithValue / slots));
             }
         }
 
-        var occupied = inWindow.Select(s => (s.DeviceTime - start).Ticks / sampleInterval.Ticks).Distinct().Count();
+        var occupied = 0;
+        var previous = -1L;
+        foreach (var sample in inWindow)
+        {
+            var slot = (sample.DeviceTime - start).Ticks / sampleInterval.Ticks;
+            if (slot != previous)
+            {
+                occupied++;
+                previous = slot;
+            }
+        }
+
         return new FeatureVector(patientId, start, end, inWindow.Count, Math.Min(1.0, (double)occupied / slots), vitals);
     }
 

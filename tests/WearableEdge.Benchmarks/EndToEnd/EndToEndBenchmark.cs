@@ -22,9 +22,9 @@ internal static class EndToEndBenchmark
           --desaturation-every 10            every k-th patient desaturates 40 s in 120 s (alerts for latency)
           --consumers bare,raw,service       consumers to run, in this order
           --warmup 10 --duration 20          seconds per consumer before and while measuring
-          --service-warmup 30                seconds of service warm-up (windows fill, JIT settles)
+          --service-warmup 90                seconds of service warm-up (windows fill, tiered JIT settles)
           --service-duration 60              seconds the service is measured (long enough for alerts)
-          --idle-seconds 5                   seconds the idle service runs before its memory and CPU baseline
+          --idle-settle 20 --idle-seconds 10 seconds the idle service settles, then is measured (memory and CPU baseline)
           --reference-patients 1000          N at which the goals are judged
           --output e2e-benchmark.json        JSON results; the markdown summary goes beside it (.md)
           --from e2e-benchmark.json          only re-render the markdown of a saved run
@@ -68,10 +68,11 @@ internal static class EndToEndBenchmark
         var consumers = (arguments.String("--consumers") ?? "bare,raw,service").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var timing = new Timing(
             TimeSpan.FromSeconds(arguments.Double("--warmup", 10)),
-            TimeSpan.FromSeconds(arguments.Double("--service-warmup", 30)),
+            TimeSpan.FromSeconds(arguments.Double("--service-warmup", 90)),
             TimeSpan.FromSeconds(arguments.Double("--duration", 20)),
             TimeSpan.FromSeconds(arguments.Double("--service-duration", 60)),
-            TimeSpan.FromSeconds(arguments.Double("--idle-seconds", 5)));
+            TimeSpan.FromSeconds(arguments.Double("--idle-seconds", 10)),
+            TimeSpan.FromSeconds(arguments.Double("--idle-settle", 20)));
         var output = Path.GetFullPath(arguments.String("--output") ?? "e2e-benchmark.json");
         var reference = arguments.Int("--reference-patients", 1000);
         var machine = Machine.Describe();
@@ -92,7 +93,7 @@ internal static class EndToEndBenchmark
         Idle? idle = null;
         if (consumers.Contains("service"))
         {
-            idle = await IdleServiceAsync(broker.Port, timing.Idle, ct).ConfigureAwait(false);
+            idle = await IdleServiceAsync(broker.Port, timing.IdleSettle, timing.Idle, ct).ConfigureAwait(false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"service with 0 patients: {idle.ResidentBytes / 1048576.0:0.0} MiB resident, {idle.CpuCores:0.000} cores busy"));
         }
 
@@ -126,14 +127,19 @@ internal static class EndToEndBenchmark
         return 0;
     }
 
-    /// <summary>Resident size and CPU use of the service with no load: started, connected, then idle for <paramref name="settle"/>.</summary>
-    private static async Task<Idle> IdleServiceAsync(int port, TimeSpan settle, CancellationToken ct)
+    /// <summary>
+    /// Resident size and CPU use of the service with no load: started, connected, left for
+    /// <paramref name="startUp"/> so start-up work (model loading, JIT) is over, then measured for
+    /// <paramref name="settle"/>.
+    /// </summary>
+    private static async Task<Idle> IdleServiceAsync(int port, TimeSpan startUp, TimeSpan settle, CancellationToken ct)
     {
         var data = Directory.CreateTempSubdirectory("wearable-edge-e2e-idle-").FullName;
         try
         {
             await using var service = BenchmarkChild.Start("service", ["e2e-consume", "--kind", "service", "--broker-port", port.ToString(CultureInfo.InvariantCulture), "--data", data]);
             await service.WaitReadyAsync(TimeSpan.FromSeconds(60), ct).ConfigureAwait(false);
+            await Task.Delay(startUp, ct).ConfigureAwait(false);
             var first = await service.NextStatsAsync(ct).ConfigureAwait(false);
             await Task.Delay(settle, ct).ConfigureAwait(false);
             var last = await service.NextStatsAsync(ct).ConfigureAwait(false);
@@ -348,7 +354,7 @@ internal static class EndToEndBenchmark
     }
 }
 
-internal sealed record Timing(TimeSpan Warmup, TimeSpan ServiceWarmup, TimeSpan Duration, TimeSpan ServiceDuration, TimeSpan Idle);
+internal sealed record Timing(TimeSpan Warmup, TimeSpan ServiceWarmup, TimeSpan Duration, TimeSpan ServiceDuration, TimeSpan Idle, TimeSpan IdleSettle);
 
 /// <summary>The service with no patients: resident bytes, and CPU cores it keeps busy (timers, host).</summary>
 internal sealed record Idle(long ResidentBytes, double CpuCores);

@@ -52,7 +52,8 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
             new Timing(
                 TimeSpan.FromSeconds(timing.GetProperty("warmupSeconds").GetDouble()), TimeSpan.FromSeconds(timing.GetProperty("serviceWarmupSeconds").GetDouble()),
                 TimeSpan.FromSeconds(timing.GetProperty("durationSeconds").GetDouble()), TimeSpan.FromSeconds(timing.GetProperty("serviceDurationSeconds").GetDouble()),
-                TimeSpan.Zero),
+                TimeSpan.FromSeconds(timing.TryGetProperty("idleSeconds", out var idleSeconds) ? idleSeconds.GetDouble() : 0),
+                TimeSpan.FromSeconds(timing.TryGetProperty("idleSettleSeconds", out var idleSettle) ? idleSettle.GetDouble() : 0)),
             root.GetProperty("idleService").ValueKind == JsonValueKind.Null ? null : root.GetProperty("idleService").Deserialize<Idle>(SavedJson),
             reference,
             results);
@@ -71,6 +72,7 @@ internal sealed class Summary(Machine machine, string command, LoadShape shape, 
             {
                 warmupSeconds = timing.Warmup.TotalSeconds, serviceWarmupSeconds = timing.ServiceWarmup.TotalSeconds,
                 durationSeconds = timing.Duration.TotalSeconds, serviceDurationSeconds = timing.ServiceDuration.TotalSeconds,
+                idleSettleSeconds = timing.IdleSettle.TotalSeconds, idleSeconds = timing.Idle.TotalSeconds,
             },
             idleService = idle,
             goals = Goals().Select(g => new { g.Name, g.Target, g.Measured, g.Verdict }),

@@ -35,7 +35,7 @@ public sealed class EndToEndBenchmarkSmokeTests
             var (exitCode, printed) = await RunAsync(
                 benchmark,
                 ["e2e", "--patients", "20", "--connections", "2", "--warmup", "1", "--duration", "3",
-                 "--service-warmup", "3", "--service-duration", "3", "--idle-seconds", "1", "--reference-patients", "20", "--output", json],
+                 "--service-warmup", "3", "--service-duration", "3", "--idle-seconds", "1", "--idle-settle", "0", "--reference-patients", "20", "--output", json],
                 TimeSpan.FromSeconds(90),
                 ct);
 
