@@ -168,6 +168,20 @@ public sealed class EdgeDatabase
         );
         CREATE INDEX ix_consents_patient ON consents (patient_id, recorded_at);
         """,
+
+        // v5: raw samples are appended in arrival order only. The (patient_id, ts) index put every
+        // insert on a different B-tree page: at 30,000 samples/s that was a quarter of the
+        // service's CPU (docs/performance.md). The one reader that needed it, the pseudonym lookup,
+        // reads the patients that sent samples from sample_patients instead, filled here first.
+        """
+        CREATE TABLE sample_patients (
+            patient_id    TEXT PRIMARY KEY,
+            first_seen_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO sample_patients (patient_id, first_seen_at)
+            SELECT patient_id, MIN(received_at) FROM samples GROUP BY patient_id;
+        DROP INDEX ix_samples_patient_ts;
+        """,
     ];
 
     private readonly string _connectionString;

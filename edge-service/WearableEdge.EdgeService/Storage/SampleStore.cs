@@ -9,6 +9,9 @@ namespace WearableEdge.EdgeService.Storage;
 /// </summary>
 public sealed class SampleStore(EdgeDatabase database)
 {
+    /// <summary>Patients known to be in <c>sample_patients</c>; loaded at the first append. Only the raw-sample writer appends.</summary>
+    private HashSet<string>? _knownPatients;
+
     /// <summary>Appends samples in one transaction.</summary>
     public async Task AppendAsync(IReadOnlyList<WearableSample> samples, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
@@ -57,7 +60,66 @@ public sealed class SampleStore(EdgeDatabase database)
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var added = await RecordPatientsAsync(connection, transaction, samples, receivedAt, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        _knownPatients!.UnionWith(added);
+    }
+
+    /// <summary>Adds the batch's patients not seen before to <c>sample_patients</c>; returns them, to be remembered once committed.</summary>
+    private async Task<List<string>> RecordPatientsAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WearableSample> samples, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (_knownPatients is null)
+        {
+            var known = new HashSet<string>(StringComparer.Ordinal);
+            await using var select = connection.CreateCommand();
+            select.Transaction = transaction;
+            select.CommandText = "SELECT patient_id FROM sample_patients;";
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    known.Add(reader.GetString(0));
+                }
+            }
+
+            _knownPatients = known;
+        }
+
+        var added = new List<string>();
+        SqliteCommand? insert = null;
+        try
+        {
+            foreach (var sample in samples)
+            {
+                if (_knownPatients.Contains(sample.PatientId) || added.Contains(sample.PatientId, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                if (insert is null)
+                {
+                    insert = connection.CreateCommand();
+                    insert.Transaction = transaction;
+                    insert.CommandText = "INSERT OR IGNORE INTO sample_patients (patient_id, first_seen_at) VALUES ($patient, $at);";
+                    insert.Parameters.Add("$patient", SqliteType.Text);
+                    insert.Parameters.AddWithValue("$at", receivedAt.ToUnixTimeMilliseconds());
+                }
+
+                insert.Parameters["$patient"].Value = sample.PatientId;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                added.Add(sample.PatientId);
+            }
+        }
+        finally
+        {
+            if (insert is not null)
+            {
+                await insert.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        return added;
     }
 
     /// <summary>Deletes at most <paramref name="batchSize"/> samples that arrived before <paramref name="cutoff"/>; returns how many.</summary>

@@ -17,7 +17,7 @@ public static class PseudonymLookup
         ArgumentException.ThrowIfNullOrEmpty(pseudonym);
         await using var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT patient_id FROM alerts UNION SELECT DISTINCT patient_id FROM samples;";
+        command.CommandText = "SELECT patient_id FROM alerts UNION SELECT patient_id FROM sample_patients;";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

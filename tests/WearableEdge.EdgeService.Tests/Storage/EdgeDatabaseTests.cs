@@ -61,6 +61,25 @@ public sealed class EdgeDatabaseTests : IDisposable
         Assert.Equal(newer, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
     }
 
+    [Fact]
+    public async Task MigrateAsync_VersionFourWithSamples_ListsTheirPatientsInSamplePatientsAndDropsThePerPatientIndex()
+    {
+        var database = _folder.Database();
+        await SqlQueries.ExecuteAsync(database, string.Join("\n", EdgeDatabase.Migrations.Take(4)) + "\nPRAGMA user_version = 4;");
+        await SqlQueries.ExecuteAsync(database, """
+            INSERT INTO samples (patient_id, device_id, ts, received_at, heart_rate) VALUES ('p-001', 'd-1', 1000, 5000, 70);
+            INSERT INTO samples (patient_id, device_id, ts, received_at, heart_rate) VALUES ('p-001', 'd-1', 2000, 4000, 71);
+            INSERT INTO samples (patient_id, device_id, ts, received_at, heart_rate) VALUES ('p-002', 'd-2', 1000, 6000, 80);
+            """);
+
+        Assert.Equal(5, await database.MigrateAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(2, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sample_patients;"));
+        Assert.Equal(4000, await SqlQueries.CountAsync(database, "SELECT first_seen_at FROM sample_patients WHERE patient_id = 'p-001';"));
+        Assert.Equal(3, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM samples;"));
+        Assert.Equal(0, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_samples_patient_ts';"));
+    }
+
     /// <summary>A store at schema version 1, as a build before the v2 migration left it: one alert, two outbox entries (ids 41 pending, 42 synced).</summary>
     private async Task<EdgeDatabase> VersionOneDatabaseAsync()
     {
@@ -80,15 +99,17 @@ public sealed class EdgeDatabaseTests : IDisposable
     }
 
     [Fact]
-    public async Task MigrateAsync_EmptyFolder_ReachesVersionFourWithSamplesOutboxKindAuditUsersAndRegistry()
+    public async Task MigrateAsync_EmptyFolder_ReachesVersionFiveWithSamplesOutboxKindAuditUsersAndRegistry()
     {
         var database = _folder.Database();
 
         var version = await database.MigrateAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(4, EdgeDatabase.CurrentVersion);
-        Assert.Equal(4, version);
-        Assert.Equal(4, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(5, EdgeDatabase.CurrentVersion);
+        Assert.Equal(5, version);
+        Assert.Equal(5, await SqlQueries.CountAsync(database, "PRAGMA user_version;"));
+        Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sample_patients';"));
+        Assert.Equal(0, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = 'ix_samples_patient_ts';"));
         Assert.Equal(3, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('devices', 'device_assignments', 'consents');"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'users';"));
         Assert.Equal(1, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'api_tokens';"));

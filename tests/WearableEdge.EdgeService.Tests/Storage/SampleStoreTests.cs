@@ -100,4 +100,22 @@ public sealed class SampleStoreTests : IDisposable
         Assert.Equal(3, await store.PurgeAsync(Arrived.AddMilliseconds(1), batchSize: 100, ct));
         Assert.Equal(0, await store.CountAsync(ct));
     }
+
+    [Fact]
+    public async Task AppendAsync_PatientsAcrossBatchesAndARestart_EachListedOnceInSamplePatientsWithFirstArrival()
+    {
+        var (database, store) = await NewStoreAsync();
+        var ct = TestContext.Current.CancellationToken;
+        await store.AppendAsync([Sample(0, new VitalSigns(HeartRate: 70)), Sample(1, new VitalSigns(HeartRate: 71))], Arrived, ct);
+        await store.AppendAsync([Sample(2, new VitalSigns(HeartRate: 72)), Sample(2, new VitalSigns(HeartRate: 80), "p-002")], Arrived.AddSeconds(1), ct);
+
+        // A restarted service knows nothing yet: it reads the list back and adds only the new patient.
+        var restarted = new SampleStore(database);
+        await restarted.AppendAsync([Sample(3, new VitalSigns(HeartRate: 73)), Sample(3, new VitalSigns(HeartRate: 90), "p-003")], Arrived.AddSeconds(2), ct);
+
+        Assert.Equal(3, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM sample_patients;"));
+        Assert.Equal(Arrived.ToUnixTimeMilliseconds(), await SqlQueries.CountAsync(database, "SELECT first_seen_at FROM sample_patients WHERE patient_id = 'p-001';"));
+        Assert.Equal(Arrived.AddSeconds(2).ToUnixTimeMilliseconds(), await SqlQueries.CountAsync(database, "SELECT first_seen_at FROM sample_patients WHERE patient_id = 'p-003';"));
+        Assert.Equal(6, await SqlQueries.CountAsync(database, "SELECT COUNT(*) FROM samples;"));
+    }
 }
