@@ -12,13 +12,14 @@ internal static class StageBatching
 {
     /// <summary>
     /// Waits until <paramref name="reader"/> has an item; then, unless <paramref name="enough"/>
-    /// items already wait, waits <paramref name="gather"/> more so they come as one batch. The
-    /// delay is real time: it is a scheduling choice, not a timing rule of the domain, so it runs
-    /// the same under a test's fake clock. Returns false when the channel is completed and empty.
-    /// Stopping cuts the gathering short; what arrived is still returned for the stage to handle.
+    /// items already wait, waits <paramref name="gather"/> more on <paramref name="clock"/> so they
+    /// come as one batch. Without a clock the delay is real time: for a stage where it is a
+    /// scheduling choice, not a timing rule of the domain, it then runs the same under a test's
+    /// fake clock. Returns false when the channel is completed and empty. Stopping cuts the
+    /// gathering short; what arrived is still returned for the stage to handle.
     /// </summary>
     public static async ValueTask<bool> WaitToReadBatchAsync<T>(
-        this ChannelReader<T> reader, TimeSpan gather, int enough, CancellationToken cancellationToken)
+        this ChannelReader<T> reader, TimeSpan gather, int enough, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
         if (!await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -29,7 +30,7 @@ internal static class StageBatching
         {
             try
             {
-                await Task.Delay(gather, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(gather, clock ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

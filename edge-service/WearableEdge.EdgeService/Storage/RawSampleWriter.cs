@@ -51,22 +51,11 @@ internal sealed class RawSampleWriter(
         var batchSize = options.Value.RawBatchSize;
         var flushInterval = options.Value.RawFlushInterval;
         var batch = new List<WearableSample>(batchSize);
-        while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        // Gather for the flush interval unless a full batch is already waiting: one transaction a
+        // second costs a fraction of one per arriving sample (docs/performance.md). The interval is
+        // on the gateway clock, as the arrival time written with the samples is.
+        while (await reader.WaitToReadBatchAsync(flushInterval, batchSize, stoppingToken, timeProvider).ConfigureAwait(false))
         {
-            // Gather for the flush interval unless a full batch is already waiting: one transaction a
-            // second costs a fraction of one per arriving sample (docs/performance.md).
-            if (flushInterval > TimeSpan.Zero && reader.Count < batchSize)
-            {
-                try
-                {
-                    await Task.Delay(flushInterval, timeProvider, stoppingToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    // Stopping: what was gathered is still written below.
-                }
-            }
-
             while (batch.Count < batchSize && reader.TryRead(out var sample))
             {
                 batch.Add(sample);

@@ -66,7 +66,7 @@ public sealed class SampleStore(EdgeDatabase database)
     }
 
     /// <summary>Adds the batch's patients not seen before to <c>sample_patients</c>; returns them, to be remembered once committed.</summary>
-    private async Task<List<string>> RecordPatientsAsync(
+    private async Task<HashSet<string>> RecordPatientsAsync(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WearableSample> samples, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         if (_knownPatients is null)
@@ -86,13 +86,13 @@ public sealed class SampleStore(EdgeDatabase database)
             _knownPatients = known;
         }
 
-        var added = new List<string>();
+        var added = new HashSet<string>(StringComparer.Ordinal);
         SqliteCommand? insert = null;
         try
         {
             foreach (var sample in samples)
             {
-                if (_knownPatients.Contains(sample.PatientId) || added.Contains(sample.PatientId, StringComparer.Ordinal))
+                if (_knownPatients.Contains(sample.PatientId) || !added.Add(sample.PatientId))
                 {
                     continue;
                 }
@@ -108,7 +108,6 @@ public sealed class SampleStore(EdgeDatabase database)
 
                 insert.Parameters["$patient"].Value = sample.PatientId;
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                added.Add(sample.PatientId);
             }
         }
         finally

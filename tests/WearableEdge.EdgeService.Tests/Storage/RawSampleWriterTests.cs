@@ -61,15 +61,22 @@ public sealed class RawSampleWriterTests : IAsyncDisposable
         Assert.Equal(0, Count("raw-shed"));
     }
 
-    [Fact]
-    public async Task Writer_QueuedSamples_AreStoredWithGatewayArrivalTimeAndCounted()
+    /// <summary>Starts a writer (disposed with the test) on a fresh store; returns the store and the queue it drains.</summary>
+    private async Task<(EdgeDatabase Database, SampleStore Store, RawSampleQueue Queue)> StartWriterAsync(StorageOptions settings)
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawBatchSize = 2, RawFlushInterval = TimeSpan.Zero });
+        var options = Options.Create(settings);
         var database = await _folder.MigratedDatabaseAsync();
         var store = new SampleStore(database);
         var queue = new RawSampleQueue(options, _metrics);
         _writer = new RawSampleWriter(queue, store, options, _metrics, _time, NullLogger<RawSampleWriter>.Instance);
         await _writer.StartAsync(TestContext.Current.CancellationToken);
+        return (database, store, queue);
+    }
+
+    [Fact]
+    public async Task Writer_QueuedSamples_AreStoredWithGatewayArrivalTimeAndCounted()
+    {
+        var (database, store, queue) = await StartWriterAsync(new StorageOptions { DataDirectory = _folder.Path, RawBatchSize = 2, RawFlushInterval = TimeSpan.Zero });
 
         for (var i = 0; i < 5; i++)
         {
@@ -86,12 +93,7 @@ public sealed class RawSampleWriterTests : IAsyncDisposable
     [Fact]
     public async Task Writer_FlushInterval_GathersSamplesIntoOneWriteAfterTheInterval()
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(1) });
-        var database = await _folder.MigratedDatabaseAsync();
-        var store = new SampleStore(database);
-        var queue = new RawSampleQueue(options, _metrics);
-        _writer = new RawSampleWriter(queue, store, options, _metrics, _time, NullLogger<RawSampleWriter>.Instance);
-        await _writer.StartAsync(TestContext.Current.CancellationToken);
+        var (_, store, queue) = await StartWriterAsync(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(1) });
 
         for (var i = 0; i < 5; i++)
         {
@@ -110,12 +112,9 @@ public sealed class RawSampleWriterTests : IAsyncDisposable
     [Fact]
     public async Task Writer_StoppedWhileGathering_WritesWhatItGathered()
     {
-        var options = Options.Create(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(30) });
-        var database = await _folder.MigratedDatabaseAsync();
-        var store = new SampleStore(database);
-        var queue = new RawSampleQueue(options, _metrics);
-        var writer = new RawSampleWriter(queue, store, options, _metrics, _time, NullLogger<RawSampleWriter>.Instance);
-        await writer.StartAsync(TestContext.Current.CancellationToken);
+        var (_, store, queue) = await StartWriterAsync(new StorageOptions { DataDirectory = _folder.Path, RawFlushInterval = TimeSpan.FromSeconds(30) });
+        var writer = _writer!;
+        _writer = null;
         for (var i = 0; i < 3; i++)
         {
             queue.Enqueue(Sample(i));
